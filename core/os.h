@@ -1,0 +1,211 @@
+/* core/os.h — the one contract between AvSwap's portable engine and the operating system.
+ *
+ * Two implementations: win32/ (the real Windows APIs) and tests/fakes/ (an in-memory machine
+ * for the Criterion tests on the Linux host). core/ never includes <windows.h>; it sees UTF-8
+ * strings, sizes in bytes, times in UTC and AVS_E* error codes only.
+ *
+ * Conventions for every function here:
+ *   - returns 0 or a negative AVS_E* code (core/error.h);
+ *   - output parameters come first; *out is set to NULL/0 on entry and only filled on success;
+ *   - everything returned through *out is owned by the caller and freed with the matching
+ *     avs_os_*_free() (or free() where the comment says so);
+ *   - all strings are NUL-terminated UTF-8.
+ *
+ * Data read from the machine (registry values, MSI properties, service names) is untrusted:
+ * the win32 side returns it as it is, bounded in size, and core/ validates it. */
+#ifndef AVS_OS_H
+#define AVS_OS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "error.h"
+
+/* ---------------------------------------------------------------------------------------------
+ * Registry
+ * ------------------------------------------------------------------------------------------- */
+
+/* The largest registry value AvSwap reads, in bytes. Larger values fail with AVS_ETOOBIG. */
+#define AVS_REG_VALUE_MAX (64u * 1024u)
+
+enum avs_reg_root {
+    AVS_HKLM,  /* HKEY_LOCAL_MACHINE */
+    AVS_HKU,   /* HKEY_USERS: one subkey per loaded user hive (SID), plus "<SID>_Classes" */
+};
+
+enum avs_reg_view {
+    AVS_VIEW_64, /* the native 64-bit view (KEY_WOW64_64KEY) */
+    AVS_VIEW_32, /* the 32-bit view (KEY_WOW64_32KEY, i.e. WOW6432Node) */
+};
+
+/* Registry value types, numerically equal to Windows' REG_* constants. */
+enum avs_reg_type {
+    AVS_REG_NONE = 0,
+    AVS_REG_SZ = 1,
+    AVS_REG_EXPAND_SZ = 2,
+    AVS_REG_BINARY = 3,
+    AVS_REG_DWORD = 4,
+    AVS_REG_MULTI_SZ = 7,
+    AVS_REG_QWORD = 11,
+};
+
+/* A value exactly as stored: type as written by whoever wrote it (any number, not only the
+ * enum above) and the raw bytes. String types hold UTF-16LE code units, which may lack a
+ * terminator, have an odd byte count or contain unpaired surrogates: decode them with
+ * core/regdata.h, never by hand. */
+struct avs_reg_value {
+    uint32_t type;
+    unsigned char *data; /* malloc'd; may be NULL when size is 0 */
+    size_t size;         /* bytes */
+};
+
+typedef struct avs_os_key avs_os_key;
+
+/* Opens ROOT\PATH (PATH uses backslashes, may be "" for the root itself) read-only in VIEW.
+ * AVS_ENOENT when the key does not exist, AVS_EACCES when it may not be read. Close with
+ * avs_os_reg_close(). */
+int avs_os_reg_open(avs_os_key **out, enum avs_reg_root root, const char *path,
+                    enum avs_reg_view view);
+
+/* Opens the subkey NAME of PARENT, read-only, in PARENT's view. */
+int avs_os_reg_open_child(avs_os_key **out, avs_os_key *parent, const char *name);
+
+/* The name of subkey number INDEX (0-based) of KEY; AVS_ENOENT past the last one.
+ * *out is malloc'd: free() it. */
+int avs_os_reg_subkey(char **out, avs_os_key *key, size_t index);
+
+/* Reads value NAME of KEY (NULL or "" for the default value). AVS_ENOENT when absent,
+ * AVS_ETOOBIG when larger than AVS_REG_VALUE_MAX. Free out->data with free(). */
+int avs_os_reg_value(struct avs_reg_value *out, avs_os_key *key, const char *name);
+
+void avs_os_reg_close(avs_os_key *key);
+
+/* ---------------------------------------------------------------------------------------------
+ * Windows Installer products (MsiEnumProductsEx / MsiGetProductInfoEx, every context)
+ * ------------------------------------------------------------------------------------------- */
+
+enum avs_msi_context {
+    AVS_MSI_MACHINE,         /* per-machine */
+    AVS_MSI_USER_MANAGED,    /* per-user, managed */
+    AVS_MSI_USER_UNMANAGED,  /* per-user, unmanaged */
+};
+
+struct avs_os_msi_product {
+    char *product_code; /* as the MSI API returned it (expected "{GUID}", validated by core) */
+    char *user_sid;     /* NULL for per-machine products */
+    enum avs_msi_context context;
+    char *name;         /* ProductName; NULL when the property is missing */
+    char *version;      /* VersionString; NULL when missing */
+    char *publisher;    /* Publisher; NULL when missing */
+    char *install_location; /* InstallLocation; NULL when missing */
+};
+
+/* Every installed product, in every context. */
+int avs_os_msi_products(struct avs_os_msi_product **out, size_t *out_count);
+void avs_os_msi_products_free(struct avs_os_msi_product *list, size_t count);
+
+/* ---------------------------------------------------------------------------------------------
+ * Services and drivers (Service Control Manager)
+ * ------------------------------------------------------------------------------------------- */
+
+enum avs_svc_state {
+    AVS_SVC_UNKNOWN = 0,
+    AVS_SVC_STOPPED,
+    AVS_SVC_START_PENDING,
+    AVS_SVC_STOP_PENDING,
+    AVS_SVC_RUNNING,
+    AVS_SVC_PAUSED,
+};
+
+struct avs_os_service {
+    char *name;         /* the service key name, e.g. "AVP21.3" or "klif" */
+    char *display_name; /* may be NULL */
+    int is_driver;      /* 1 for kernel and file-system drivers */
+    enum avs_svc_state state;
+};
+
+/* Every service and driver the SCM knows, in any state. */
+int avs_os_services(struct avs_os_service **out, size_t *out_count);
+void avs_os_services_free(struct avs_os_service *list, size_t count);
+
+/* ---------------------------------------------------------------------------------------------
+ * Windows Security Center (WMI root\SecurityCenter2, class AntiVirusProduct)
+ * ------------------------------------------------------------------------------------------- */
+
+struct avs_os_wsc_product {
+    char *display_name;
+    char *path;             /* pathToSignedProductExe; may be NULL */
+    uint32_t product_state; /* the raw productState bit field */
+};
+
+/* The antivirus products registered with Security Center. AVS_EUNAVAIL when the namespace
+ * does not exist (Windows Server, Wine): a missing source, not a failure. */
+int avs_os_wsc_antivirus(struct avs_os_wsc_product **out, size_t *out_count);
+void avs_os_wsc_free(struct avs_os_wsc_product *list, size_t count);
+
+/* ---------------------------------------------------------------------------------------------
+ * Event Log
+ * ------------------------------------------------------------------------------------------- */
+
+/* Writes event ID (a full message-table ID from the generated avs_messages.h, whose top two
+ * bits carry the severity) to the Application log under source "AvSwap", with COUNT insertion
+ * strings (%1..%COUNT in the message text). The process user's SID is attached. Registers the
+ * source on first use when it is missing and the process may do so. */
+int avs_os_event_write(uint32_t id, const char *const *strings, size_t count);
+
+/* ---------------------------------------------------------------------------------------------
+ * The machine and the caller
+ * ------------------------------------------------------------------------------------------- */
+
+struct avs_os_identity {
+    char *host;      /* NetBIOS computer name */
+    char *user;      /* DOMAIN\user of the process token ("NT AUTHORITY\SYSTEM" for the service) */
+    char *user_sid;  /* "S-1-5-..." */
+    int elevated;    /* 1 when the token is elevated (or is SYSTEM) */
+};
+
+int avs_os_identity(struct avs_os_identity *out);
+void avs_os_identity_free(struct avs_os_identity *id);
+
+/* Seconds since 1970-01-01 UTC, with milliseconds. */
+int avs_os_now(int64_t *out_ms);
+
+/* ---------------------------------------------------------------------------------------------
+ * Files (journal, evidence)
+ *
+ * AvSwap's own files: the journal under %ProgramData%\AvSwap (whose folder is created with a
+ * protected DACL by the staging code) and evidence exports. PATH is an absolute UTF-8 path;
+ * win32/ converts it and adds the \\?\ prefix when it is longer than MAX_PATH. A PATH that is a
+ * reparse point (symbolic link, junction, mount point) is refused with AVS_EUNSAFE: a planted
+ * link must not redirect AvSwap's writes.
+ * ------------------------------------------------------------------------------------------- */
+
+/* Reads the whole file at PATH into *out, malloc'd (free() it), and its size in bytes into
+ * *out_len. One NUL byte is stored after the data (not counted in *out_len) so text can be
+ * scanned safely; the data itself may contain NUL bytes. The file is opened with
+ * FILE_SHARE_READ | FILE_SHARE_WRITE so a concurrent appender is not disturbed; the bytes read
+ * are a prefix of the file as it grows. AVS_ENOENT when PATH does not exist, AVS_ETOOBIG when
+ * the file is larger than MAX bytes (nothing is read), AVS_EACCES when it may not be read. */
+int avs_os_file_read_all(char **out, size_t *out_len, const char *path, size_t max);
+
+/* Appends LEN bytes of DATA at the end of the file at PATH, creating the file when it does not
+ * exist (it then inherits its folder's ACL; the folder must exist: AVS_ENOENT otherwise), and
+ * flushes them to the disk (FlushFileBuffers) before returning 0: when this returns 0 the bytes
+ * survive a crash or power loss. The file is opened with FILE_APPEND_DATA only and
+ * FILE_SHARE_READ, so no other writer can interleave. On failure any prefix of DATA, or none,
+ * may have reached the file (a torn write); core/journal.c detects and repairs that on the next
+ * open. LEN 0 only creates the file. */
+int avs_os_file_append_durable(const char *path, const void *data, size_t len);
+
+/* Cuts the file at PATH to its first SIZE bytes (SetFileInformationByHandle/SetEndOfFile) and
+ * flushes it. It never grows a file: AVS_EINVAL when the file is shorter than SIZE. AVS_ENOENT
+ * when PATH does not exist. Used only to drop a torn last journal record. */
+int avs_os_file_truncate(const char *path, uint64_t size);
+
+/* Replaces the file at PATH (or creates it) with exactly LEN bytes of DATA so that a reader
+ * sees the old content or the new, never a mix: writes PATH + ".tmp" in the same folder,
+ * flushes it, then renames it over PATH with MoveFileExW(MOVEFILE_REPLACE_EXISTING |
+ * MOVEFILE_WRITE_THROUGH). The temporary file is deleted on failure. */
+int avs_os_file_write_atomic(const char *path, const void *data, size_t len);
+
+#endif
