@@ -1,0 +1,370 @@
+#include "inventory.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "regdata.h"
+
+#define UNINSTALL_PATH "SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Uninstall"
+#define USER_UNINSTALL_PATH "Software\\Microsoft\\Windows\\CurrentVersion\\Uninstall"
+
+const char *avs_source_name(enum avs_source_id id)
+{
+    static const char *const names[AVS_SRC_COUNT] = {
+        "uninstall-64", "uninstall-32", "uninstall-users", "msi", "services", "registry", "wsc",
+    };
+    return (unsigned)id < AVS_SRC_COUNT ? names[id] : "?";
+}
+
+int avs_inventory_note(struct avs_inventory *inv, const char *key, const char *value,
+                       const char *problem)
+{
+    struct avs_note *g = realloc(inv->notes, (inv->n_notes + 1) * sizeof *g);
+    if (!g)
+        return AVS_ENOMEM;
+    inv->notes = g;
+    struct avs_note *n = &g[inv->n_notes];
+    n->key = avs_strdup(key);
+    n->value = avs_strdup(value);
+    n->problem = avs_strdup(problem);
+    if (!n->key || !n->value || !n->problem) {
+        free(n->key);
+        free(n->value);
+        free(n->problem);
+        return AVS_ENOMEM;
+    }
+    inv->n_notes++;
+    return 0;
+}
+
+/* Reads string value NAME of KEY into *out (NULL when absent or unusable, noting why). */
+static int read_string(char **out, struct avs_inventory *inv, avs_os_key *key, const char *path,
+                       const char *name)
+{
+    struct avs_reg_value v = {0, NULL, 0};
+    const char *problem = NULL;
+    *out = NULL;
+    int err = avs_os_reg_value(&v, key, name);
+    if (err == AVS_ENOENT)
+        return 0;
+    if (err == AVS_ETOOBIG)
+        return avs_inventory_note(inv, path, name, "value larger than AvSwap reads (64 KiB)");
+    if (err == AVS_ENOMEM)
+        return err;
+    if (err)
+        return avs_inventory_note(inv, path, name, avs_strerror(err));
+    err = avs_regdata_string(out, &problem, &v);
+    free(v.data);
+    if (err == AVS_ENOMEM)
+        return err;
+    if (problem) {
+        int rc = avs_inventory_note(inv, path, name, problem);
+        if (rc) {
+            free(*out);
+            *out = NULL;
+            return rc;
+        }
+    }
+    return 0;
+}
+
+static int read_dword(uint32_t *out, struct avs_inventory *inv, avs_os_key *key,
+                      const char *path, const char *name)
+{
+    struct avs_reg_value v = {0, NULL, 0};
+    const char *problem = NULL;
+    *out = 0;
+    int err = avs_os_reg_value(&v, key, name);
+    if (err == AVS_ENOENT)
+        return 0;
+    if (err == AVS_ENOMEM)
+        return err;
+    if (err)
+        return avs_inventory_note(inv, path, name, avs_strerror(err));
+    err = avs_regdata_dword(out, &problem, &v);
+    free(v.data);
+    return err ? avs_inventory_note(inv, path, name, problem) : 0;
+}
+
+static void free_entry(struct avs_inv_entry *e)
+{
+    free(e->key);
+    free(e->key_name);
+    free(e->user_sid);
+    free(e->display_name);
+    free(e->display_version);
+    free(e->publisher);
+    free(e->uninstall_string);
+    free(e->quiet_uninstall_string);
+}
+
+/* Examines one Uninstall subkey; keeps it when it concerns the catalog. */
+static int read_entry(struct avs_inventory *inv, const struct avs_catalog *cat,
+                      avs_os_key *parent, const char *parent_path, const char *name,
+                      enum avs_reg_view view, const char *sid)
+{
+    struct avs_inv_entry e;
+    avs_os_key *key = NULL;
+    struct avs_buf path = AVS_BUF_INIT;
+    uint32_t msi = 0;
+    int rc = 0;
+
+    memset(&e, 0, sizeof e);
+    int err = avs_os_reg_open_child(&key, parent, name);
+    if (err == AVS_ENOMEM)
+        return err;
+    avs_buf_printf(&path, "%s\\%s", parent_path, name);
+    if (path.err) {
+        rc = path.err;
+        goto done;
+    }
+    if (err) {
+        /* A key deleted while we enumerate is normal; any other failure is worth a note. */
+        if (err != AVS_ENOENT)
+            rc = avs_inventory_note(inv, path.data, "", avs_strerror(err));
+        goto done;
+    }
+    if ((rc = read_string(&e.display_name, inv, key, path.data, "DisplayName")) != 0 ||
+        (rc = read_string(&e.publisher, inv, key, path.data, "Publisher")) != 0)
+        goto done;
+    if (e.display_name && !*e.display_name) {
+        free(e.display_name);
+        e.display_name = NULL;
+    }
+    if (avs_catalog_is_self(e.display_name, e.publisher))
+        goto done;
+    if (!avs_catalog_match_name(cat, e.display_name) && !avs_catalog_is_vendor(cat, e.publisher))
+        goto done;
+
+    if ((rc = read_string(&e.display_version, inv, key, path.data, "DisplayVersion")) != 0 ||
+        (rc = read_string(&e.uninstall_string, inv, key, path.data, "UninstallString")) != 0 ||
+        (rc = read_string(&e.quiet_uninstall_string, inv, key, path.data,
+                          "QuietUninstallString")) != 0 ||
+        (rc = read_dword(&msi, inv, key, path.data, "WindowsInstaller")) != 0)
+        goto done;
+    e.windows_installer = msi == 1;
+    e.view = view;
+    e.key = avs_buf_detach(&path);
+    e.key_name = avs_strdup(name);
+    e.user_sid = avs_strdup(sid);
+    if (!e.key || !e.key_name || (sid && !e.user_sid)) {
+        rc = AVS_ENOMEM;
+        goto done;
+    }
+    struct avs_inv_entry *g = realloc(inv->entries, (inv->n_entries + 1) * sizeof *g);
+    if (!g) {
+        rc = AVS_ENOMEM;
+        goto done;
+    }
+    inv->entries = g;
+    g[inv->n_entries++] = e;
+    memset(&e, 0, sizeof e);
+done:
+    free_entry(&e);
+    avs_buf_free(&path);
+    if (key)
+        avs_os_reg_close(key);
+    return rc;
+}
+
+/* Walks one Uninstall key; its failure is the source's failure. */
+static int walk_uninstall(struct avs_inventory *inv, const struct avs_catalog *cat,
+                          struct avs_source *src, enum avs_reg_root root, const char *path,
+                          const char *shown, enum avs_reg_view view, const char *sid)
+{
+    avs_os_key *key = NULL;
+    int err = avs_os_reg_open(&key, root, path, view);
+    if (err == AVS_ENOENT)
+        return 0; /* no program ever registered here */
+    if (err == AVS_ENOMEM)
+        return err;
+    if (err) {
+        src->err = err;
+        return 0;
+    }
+    int rc = 0;
+    for (size_t i = 0;; i++) {
+        char *name = NULL;
+        err = avs_os_reg_subkey(&name, key, i);
+        if (err == AVS_ENOENT)
+            break;
+        if (err) {
+            if (err == AVS_ENOMEM)
+                rc = err;
+            else
+                src->err = err;
+            break;
+        }
+        src->count++;
+        rc = read_entry(inv, cat, key, shown, name, view, sid);
+        free(name);
+        if (rc)
+            break;
+    }
+    avs_os_reg_close(key);
+    return rc;
+}
+
+static int collect_users(struct avs_inventory *inv, const struct avs_catalog *cat)
+{
+    struct avs_source *src = &inv->sources[AVS_SRC_UNINSTALL_USERS];
+    avs_os_key *users = NULL;
+    int rc = 0;
+    int err = avs_os_reg_open(&users, AVS_HKU, "", AVS_VIEW_64);
+    if (err) {
+        src->err = err;
+        return err == AVS_ENOMEM ? err : 0;
+    }
+    for (size_t i = 0; rc == 0; i++) {
+        char *sid = NULL;
+        err = avs_os_reg_subkey(&sid, users, i);
+        if (err == AVS_ENOENT)
+            break;
+        if (err) {
+            src->err = err;
+            rc = err == AVS_ENOMEM ? err : 0;
+            break;
+        }
+        size_t n = strlen(sid);
+        /* "<SID>_Classes" is the same user's class hive; .DEFAULT is S-1-5-18's profile. */
+        int skip = (n > 8 && strcmp(sid + n - 8, "_Classes") == 0) || strcmp(sid, ".DEFAULT") == 0;
+        if (!skip) {
+            struct avs_buf path = AVS_BUF_INIT, shown = AVS_BUF_INIT;
+            avs_buf_printf(&path, "%s\\%s", sid, USER_UNINSTALL_PATH);
+            avs_buf_printf(&shown, "HKU\\%s\\%s", sid, USER_UNINSTALL_PATH);
+            rc = path.err ? path.err : shown.err;
+            if (!rc)
+                rc = walk_uninstall(inv, cat, src, AVS_HKU, path.data, shown.data, AVS_VIEW_64,
+                                    sid);
+            avs_buf_free(&path);
+            avs_buf_free(&shown);
+        }
+        free(sid);
+    }
+    avs_os_reg_close(users);
+    return rc;
+}
+
+static int collect_msi(struct avs_inventory *inv, const struct avs_catalog *cat)
+{
+    struct avs_os_msi_product *all = NULL;
+    size_t n = 0;
+    int err = avs_os_msi_products(&all, &n);
+    if (err) {
+        inv->sources[AVS_SRC_MSI].err = err;
+        return err == AVS_ENOMEM ? err : 0;
+    }
+    inv->sources[AVS_SRC_MSI].count = n;
+    /* Keep the candidates, compacting in place; free the rest. */
+    size_t kept = 0;
+    for (size_t i = 0; i < n; i++) {
+        struct avs_os_msi_product *p = &all[i];
+        int keep = !avs_catalog_is_self(p->name, p->publisher) &&
+                   (avs_catalog_match_name(cat, p->name) || avs_catalog_is_vendor(cat, p->publisher));
+        if (keep) {
+            all[kept++] = *p;
+        } else {
+            free(p->product_code);
+            free(p->user_sid);
+            free(p->name);
+            free(p->version);
+            free(p->publisher);
+            free(p->install_location);
+        }
+    }
+    inv->msi = all;
+    inv->n_msi = kept;
+    return 0;
+}
+
+static int collect_regroots(struct avs_inventory *inv, const struct avs_catalog *cat)
+{
+    for (size_t i = 0; i < cat->n_registry_roots; i++) {
+        for (int view = 0; view < 2; view++) {
+            avs_os_key *key = NULL;
+            int err = avs_os_reg_open(&key, AVS_HKLM, cat->registry_roots[i],
+                                      view ? AVS_VIEW_32 : AVS_VIEW_64);
+            if (err == AVS_ENOENT)
+                continue;
+            if (err == AVS_ENOMEM)
+                return err;
+            if (err) {
+                inv->sources[AVS_SRC_REGISTRY].err = err;
+                continue;
+            }
+            avs_os_reg_close(key);
+            struct avs_buf shown = AVS_BUF_INIT;
+            if (view)
+                avs_buf_printf(&shown, "SOFTWARE\\WOW6432Node\\%s", cat->registry_roots[i] + 9);
+            else
+                avs_buf_puts(&shown, cat->registry_roots[i]);
+            char *s = avs_buf_detach(&shown);
+            char **g = s ? realloc(inv->regroots, (inv->n_regroots + 1) * sizeof *g) : NULL;
+            if (!g) {
+                free(s);
+                return AVS_ENOMEM;
+            }
+            inv->regroots = g;
+            g[inv->n_regroots++] = s;
+            inv->sources[AVS_SRC_REGISTRY].count++;
+        }
+    }
+    return 0;
+}
+
+int avs_inventory_collect(struct avs_inventory *out, const struct avs_catalog *cat)
+{
+    int rc;
+    memset(out, 0, sizeof *out);
+
+    if ((rc = walk_uninstall(out, cat, &out->sources[AVS_SRC_UNINSTALL_64], AVS_HKLM,
+                             UNINSTALL_PATH, "HKLM\\" UNINSTALL_PATH, AVS_VIEW_64, NULL)) != 0 ||
+        (rc = walk_uninstall(out, cat, &out->sources[AVS_SRC_UNINSTALL_32], AVS_HKLM,
+                             UNINSTALL_PATH, "HKLM\\SOFTWARE\\WOW6432Node\\Microsoft\\Windows\\"
+                                             "CurrentVersion\\Uninstall",
+                             AVS_VIEW_32, NULL)) != 0 ||
+        (rc = collect_users(out, cat)) != 0 || (rc = collect_msi(out, cat)) != 0 ||
+        (rc = collect_regroots(out, cat)) != 0)
+        goto done;
+
+    int err = avs_os_services(&out->services, &out->n_services);
+    if (err == AVS_ENOMEM) {
+        rc = err;
+        goto done;
+    }
+    out->sources[AVS_SRC_SERVICES].err = err;
+    out->sources[AVS_SRC_SERVICES].count = out->n_services;
+
+    err = avs_os_wsc_antivirus(&out->wsc, &out->n_wsc);
+    if (err == AVS_ENOMEM) {
+        rc = err;
+        goto done;
+    }
+    out->sources[AVS_SRC_WSC].err = err;
+    out->sources[AVS_SRC_WSC].count = out->n_wsc;
+done:
+    if (rc)
+        avs_inventory_free(out);
+    return rc;
+}
+
+void avs_inventory_free(struct avs_inventory *inv)
+{
+    for (size_t i = 0; i < inv->n_entries; i++)
+        free_entry(&inv->entries[i]);
+    free(inv->entries);
+    avs_os_msi_products_free(inv->msi, inv->n_msi);
+    avs_os_services_free(inv->services, inv->n_services);
+    avs_os_wsc_free(inv->wsc, inv->n_wsc);
+    for (size_t i = 0; i < inv->n_regroots; i++)
+        free(inv->regroots[i]);
+    free(inv->regroots);
+    for (size_t i = 0; i < inv->n_notes; i++) {
+        free(inv->notes[i].key);
+        free(inv->notes[i].value);
+        free(inv->notes[i].problem);
+    }
+    free(inv->notes);
+    memset(inv, 0, sizeof *inv);
+}

@@ -1,0 +1,55 @@
+#include "cli.h"
+
+#include <string.h>
+
+#include "avs_version.h"
+#include "commands.h"
+#include "exitcode.h"
+
+static void help(FILE *out)
+{
+    fputs("AvSwap " AVS_VERSION " - finds and replaces prohibited antivirus software (BOD 17-01)\n"
+          "\n"
+          "Usage:\n"
+          "  avswap scan [--json] [--catalog FILE]\n"
+          "      List every prohibited product on this machine and the approved antivirus.\n"
+          "      --json          one JSON object on standard output\n"
+          "      --catalog FILE  add or override catalog entries (format: docs/CATALOG.md)\n"
+          "  avswap --help | --version\n"
+          "\n"
+          "Exit codes:\n"
+          "  0     compliant: nothing prohibited found\n"
+          "  10    scan: prohibited software present\n"
+          "  2     usage error (unknown option, missing value, bad catalog file)\n"
+          "  1602  blocked by the safety invariant or by policy; nothing was removed\n"
+          "  1603  failed; the Event Log (source AvSwap) says which step and why\n"
+          "  1618  busy: another installation or AvSwap run is in progress; retry later\n"
+          "  3010  done; a reboot is required to finish\n"
+          "\n"
+          "Every run is recorded in the Windows Application log, source \"AvSwap\".\n",
+          out);
+}
+
+int avs_cli_main(int argc, char **argv, FILE *out, FILE *err)
+{
+    if (argc < 2) {
+        fputs("avswap: missing command\nTry 'avswap --help' for the list of commands.\n", err);
+        return AVS_EXIT_USAGE;
+    }
+    const char *cmd = argv[1];
+    if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "/?") == 0 ||
+        strcmp(cmd, "help") == 0) {
+        help(out);
+        return AVS_EXIT_OK;
+    }
+    if (strcmp(cmd, "--version") == 0) {
+        fputs("avswap " AVS_VERSION "\n", out);
+        return AVS_EXIT_OK;
+    }
+    if (strcmp(cmd, "scan") == 0)
+        return avs_cmd_scan(argc - 2, argv + 2, out, err);
+    fputs("avswap: unknown command '", err);
+    avs_report_put_safe(err, cmd);
+    fputs("'\nTry 'avswap --help' for the list of commands.\n", err);
+    return AVS_EXIT_USAGE;
+}

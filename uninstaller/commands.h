@@ -1,0 +1,26 @@
+/* avswap's subcommands. Each takes the words after its name and returns an exit code. */
+#ifndef AVS_COMMANDS_H
+#define AVS_COMMANDS_H
+
+#include <stdio.h>
+
+#include "catalog.h"
+#include "scan.h"
+
+int avs_cmd_scan(int argc, char **argv, FILE *out, FILE *err);
+
+/* Loads the built-in catalog and, when PATH is not NULL, merges the administrator's file.
+ * *desc receives "built-in" or "built-in + PATH" (free() it). Prints the problem to ERR and
+ * returns the exit code to use (2 for a bad or unreadable file, 1603 otherwise) on failure. */
+int avs_cli_load_catalog(struct avs_catalog *cat, char **desc, const char *path, const char *cmd,
+                         FILE *err);
+
+/* Renderers of a finished scan. */
+void avs_report_scan_text(FILE *out, const struct avs_scan *s, int exit_code);
+int avs_report_scan_json(FILE *out, const struct avs_scan *s, int exit_code);
+
+/* Writes S for a terminal: control characters (which could rewrite the helpdesk's screen) are
+ * shown as \xNN, everything else as is. */
+void avs_report_put_safe(FILE *out, const char *s);
+
+#endif
