@@ -20,7 +20,10 @@ struct avs_buf {
 void avs_buf_append(struct avs_buf *b, const void *data, size_t len);
 void avs_buf_puts(struct avs_buf *b, const char *s);
 void avs_buf_putc(struct avs_buf *b, char c);
-#if defined(__GNUC__)
+#if defined(__MINGW32__)
+/* MinGW's printf (the one linked) is the GNU one; without this GCC checks Microsoft's rules. */
+__attribute__((format(gnu_printf, 2, 3)))
+#elif defined(__GNUC__)
 __attribute__((format(printf, 2, 3)))
 #endif
 void avs_buf_printf(struct avs_buf *b, const char *fmt, ...);

@@ -26,7 +26,9 @@ struct parser {
     int priority_set, role_set, kind_set;
 };
 
-#if defined(__GNUC__)
+#if defined(__MINGW32__)
+__attribute__((format(gnu_printf, 2, 3)))
+#elif defined(__GNUC__)
 __attribute__((format(printf, 2, 3)))
 #endif
 static int fail(struct parser *p, const char *fmt, ...)

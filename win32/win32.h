@@ -1,0 +1,53 @@
+/* win32/win32.h — helpers shared by the win32/ implementation of core/os.h. Internal to win32/
+ * and the Windows entry points (uninstaller/wmain.c); core/ never includes it.
+ *
+ * Two jobs only: translating Win32 errors and HRESULTs into AVS_E* codes at the boundary, and
+ * the one pair of UTF-8 <-> UTF-16 conversions. */
+#ifndef AVS_WIN32_H
+#define AVS_WIN32_H
+
+#include <windows.h>
+
+#include "error.h"
+
+/* The AVS_E* code for a Win32 error code (GetLastError(), LSTATUS, MSI UINT). ERROR_SUCCESS
+ * maps to 0; anything not listed maps to AVS_EIO. */
+int avs_win32_error(DWORD err);
+
+/* The AVS_E* code for an HRESULT (COM, WMI). Success codes map to 0; FACILITY_WIN32 codes go
+ * through avs_win32_error(); WBEM_E_INVALID_NAMESPACE maps to AVS_EUNAVAIL. */
+int avs_win32_hresult(HRESULT hr);
+
+/* avs_win32_error(GetLastError()), but never 0: a failed call whose last error was not set
+ * still failed (AVS_EIO). */
+int avs_win32_last_error(void);
+
+/* Converts NUL-terminated UTF-8 S to a malloc'd NUL-terminated UTF-16 string in *out (free()
+ * it). Invalid UTF-8 fails with AVS_EINVAL: the input comes from core/ and must be exact. */
+int avs_utf8_to_wide(wchar_t **out, const char *s);
+
+/* As avs_utf8_to_wide(), but uses the caller's STACK buffer (STACK_LEN wide chars) when the
+ * result fits, so hot paths (registry names) avoid an allocation. *out is STACK or a malloc'd
+ * string; release it with avs_wide_release(*out, STACK). */
+int avs_utf8_to_wide_buf(wchar_t **out, wchar_t *stack, size_t stack_len, const char *s);
+void avs_wide_release(wchar_t *w, wchar_t *stack);
+
+/* Converts NUL-terminated UTF-16 W to a malloc'd NUL-terminated UTF-8 string in *out (free()
+ * it). Unpaired surrogates fail with AVS_EINVAL. */
+int avs_wide_to_utf8(char **out, const wchar_t *w);
+
+/* As avs_wide_to_utf8() for the first LEN code units of W (W need not be terminated). */
+int avs_wide_to_utf8_n(char **out, const wchar_t *w, size_t len);
+
+/* Converts a UTF-8 file PATH to the UTF-16 path handed to CreateFileW and friends, malloc'd in
+ * *out (free() it): made absolute and canonical by GetFullPathNameW (a relative path, such as a
+ * --catalog argument, is taken against the current directory), with the \\?\ (or \\?\UNC\)
+ * prefix added when it, or a sibling SUFFIX_CHARS longer (PATH + ".tmp"), would not fit in
+ * MAX_PATH. AVS_EINVAL for an empty path or invalid UTF-8. */
+int avs_win32_path(wchar_t **out, const char *path, size_t suffix_chars);
+
+/* The process token's user (TOKEN_USER with its SID), malloc'd in *out: free() it.
+ * Implemented in identity.c; eventlog.c attaches the SID to every event. */
+int avs_win32_token_user(TOKEN_USER **out);
+
+#endif
