@@ -208,4 +208,125 @@ int avs_os_file_truncate(const char *path, uint64_t size);
  * MOVEFILE_WRITE_THROUGH). The temporary file is deleted on failure. */
 int avs_os_file_write_atomic(const char *path, const void *data, size_t len);
 
+/* ---------------------------------------------------------------------------------------------
+ * Remediation: AvSwap's folder, staging, MSI actions, processes, services, locks
+ *
+ * Everything `avswap remediate` does to the machine goes through these functions. Paths are
+ * absolute UTF-8. Windows Installer result codes (0, 1605, 1618, 1641, 3010, 1603, ...) are
+ * returned as plain ints in *out_result: they are documented data the engine interprets
+ * (core/msiresult.h), not errors of the call itself.
+ * ------------------------------------------------------------------------------------------- */
+
+/* Well-known folders of this machine, without trailing backslash ("C:\\Program Files"). */
+struct avs_os_folders {
+    char *program_files;     /* FOLDERID_ProgramFilesX64 (ProgramFiles on 32-bit Windows) */
+    char *program_files_x86; /* FOLDERID_ProgramFilesX86 */
+    char *program_data;      /* FOLDERID_ProgramData */
+    char *system32;          /* the native System32 */
+};
+
+int avs_os_folders(struct avs_os_folders *out);
+void avs_os_folders_free(struct avs_os_folders *f);
+
+/* Creates PATH as a folder whose DACL is protected (no inheritance) and grants full control to
+ * SYSTEM and Administrators only, set atomically at creation (CreateDirectoryW with a security
+ * descriptor), then checks it is not a reparse point. When PATH already exists it must be a real
+ * folder (not a reparse point: AVS_EUNSAFE) and its DACL is reset to the same protected one.
+ * The parent must exist (AVS_ENOENT otherwise). */
+int avs_os_mkdir_protected(const char *path);
+
+/* Facts about PATH, without following a final reparse point. */
+struct avs_os_path_facts {
+    int exists;
+    int is_dir;
+    int reparse;  /* PATH, or any folder on the way to it, is a reparse point (link, junction,
+                     mount point): a planted link could redirect what AvSwap runs or writes */
+    uint64_t size; /* bytes, for files */
+};
+
+int avs_os_path_facts(struct avs_os_path_facts *out, const char *path);
+
+/* Copies the file SRC to DST (which must not exist: AVS_EUNSAFE when it does and is a reparse
+ * point; it is replaced when it is a plain file). DST's folder must be AvSwap's protected one. */
+int avs_os_file_copy(const char *dst, const char *src);
+
+/* Deletes the file at PATH; 0 when it does not exist. */
+int avs_os_file_delete(const char *path);
+
+/* An open handle on a file that denies writers (FILE_SHARE_READ only) for as long as it is held:
+ * what was hashed through it is what an installer started meanwhile reads. */
+typedef struct avs_os_lock avs_os_lock;
+
+/* Opens PATH denying writers and computes its SHA-256 with BCrypt through that handle. Refuses
+ * a reparse point (AVS_EUNSAFE). *out stays open until avs_os_file_unlock(). */
+int avs_os_file_lock_hash(avs_os_lock **out, uint8_t sha256[32], const char *path);
+void avs_os_file_unlock(avs_os_lock *lock);
+
+/* Removes product CODE ("{GUID}") through the MSI API: MsiSetInternalUI(INSTALLUILEVEL_NONE),
+ * MsiEnableLogW(verbose, LOG_PATH, flush each line), MsiConfigureProductExW(CODE,
+ * INSTALLLEVEL_DEFAULT, INSTALLSTATE_ABSENT, PROPERTIES). PROPERTIES ("REBOOT=ReallySuppress
+ * KLPASSWD=...") may hold secrets: it is passed in process only, never on a command line, and
+ * never logged by AvSwap. *out_result receives the Windows Installer result. */
+int avs_os_msi_uninstall(int *out_result, const char *code, const char *properties,
+                         const char *log_path);
+
+/* Installs the package at PACKAGE (MsiInstallProductW) silently with a verbose log at LOG_PATH;
+ * *out_result receives the Windows Installer result. */
+int avs_os_msi_install(int *out_result, const char *package, const char *properties,
+                       const char *log_path);
+
+/* The ProductCode and ProductName properties of the package at PACKAGE, read from its Property
+ * table (MsiOpenDatabaseW, read-only). *out_name may be NULL when the package has none. */
+int avs_os_msi_package_info(char **out_code, char **out_name, const char *package);
+
+/* 1 in *out when Windows Installer knows product CODE as installed (MsiQueryProductStateW
+ * INSTALLSTATE_DEFAULT), else 0. */
+int avs_os_msi_installed(int *out, const char *code);
+
+/* Runs APP (an absolute path, used as lpApplicationName: never resolved through the search
+ * path) with the complete command line CMDLINE (argv[0] included, quoted by core/cmdline.h),
+ * no console window, no shell, in a job object that kills the process tree when it ends or
+ * TIMEOUT_MS passes (then AVS_ETIMEDOUT). *out_exit receives the exit code. */
+int avs_os_process_run(int *out_exit, const char *app, const char *cmdline, uint32_t timeout_ms);
+
+/* The state of service NAME (AVS_ENOENT when it does not exist) and whether it may be started
+ * at all (its start type is not SERVICE_DISABLED). */
+int avs_os_service_query(enum avs_svc_state *out_state, int *out_startable, const char *name);
+
+/* Starts service NAME and waits up to TIMEOUT_MS for it to run. 0 when it runs (also when it
+ * was already running), AVS_ETIMEDOUT, AVS_ENOENT, AVS_EACCES, AVS_EFAILED. */
+int avs_os_service_start(const char *name, uint32_t timeout_ms);
+
+/* AvSwap's single-instance lock: the named mutex NAME ("Global\\AvSwap.Remediate"). An
+ * abandoned mutex (its holder crashed) is taken over: that is the resume case. AVS_EBUSY when
+ * another process holds it. */
+typedef struct avs_os_mutex avs_os_mutex;
+int avs_os_mutex_acquire(avs_os_mutex **out, const char *name);
+void avs_os_mutex_release(avs_os_mutex *m);
+
+/* 1 in *out while another installation runs: the mutex Global\\_MSIExecute exists. */
+int avs_os_installer_busy(int *out);
+
+/* Free bytes available to the caller on the volume holding PATH. */
+int avs_os_disk_free(uint64_t *out, const char *path);
+
+/* Asks Windows to restart in GRACE_S seconds (InitiateShutdownW, planned, application
+ * maintenance), with REASON shown to a logged-on user. */
+int avs_os_reboot_request(const char *reason, uint32_t grace_s);
+
+/* Reads a password from the console without echo (a new line ends it). AVS_EUNAVAIL when there
+ * is no console to prompt on. The caller wipes it (avs_os_secure_zero) and frees it. */
+int avs_os_read_password(char **out, const char *prompt);
+
+/* Overwrites LEN bytes at P in a way the compiler may not elide (SecureZeroMemory). */
+void avs_os_secure_zero(void *p, size_t len);
+
+/* Milliseconds from a monotonic clock (for durations; unrelated to the calendar). */
+int64_t avs_os_monotonic_ms(void);
+
+void avs_os_sleep_ms(uint32_t ms);
+
+/* LEN cryptographically random bytes (BCryptGenRandom): run IDs, backoff jitter. */
+int avs_os_random(void *buf, size_t len);
+
 #endif

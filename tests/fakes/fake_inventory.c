@@ -3,7 +3,9 @@
 #include <string.h>
 
 #include "buf.h"
+#include "fake_internal.h"
 #include "fake_os.h"
+#include "textutil.h"
 
 static struct {
     struct avs_os_msi_product *msi;
@@ -56,6 +58,7 @@ void fake_inventory_reset(void)
     free(S.user);
     free(S.sid);
     memset(&S, 0, sizeof S);
+    fake_remediate_reset();
     S.host = dup("TESTHOST");
     S.user = dup("CORP\\helpdesk");
     S.sid = dup("S-1-5-21-1000-2000-3000-1001");
@@ -293,4 +296,54 @@ int avs_os_now(int64_t *out_ms)
 {
     *out_ms = S.now;
     return 0;
+}
+
+/* ---------------------------------------------------------------- for fake_remediate.c */
+
+int fake_msi_has(const char *code)
+{
+    for (size_t i = 0; i < S.n_msi; i++)
+        if (avs_str_ieq(S.msi[i].product_code, code))
+            return 1;
+    return 0;
+}
+
+int fake_msi_remove(const char *code)
+{
+    for (size_t i = 0; i < S.n_msi; i++) {
+        if (!avs_str_ieq(S.msi[i].product_code, code))
+            continue;
+        free(S.msi[i].product_code);
+        free(S.msi[i].user_sid);
+        free(S.msi[i].name);
+        free(S.msi[i].version);
+        free(S.msi[i].publisher);
+        free(S.msi[i].install_location);
+        S.msi[i] = S.msi[--S.n_msi];
+        return 1;
+    }
+    return 0;
+}
+
+struct avs_os_service *fake_service_find(const char *name)
+{
+    for (size_t i = 0; i < S.n_svc; i++)
+        if (avs_str_ieq(S.svc[i].name, name))
+            return &S.svc[i];
+    return NULL;
+}
+
+void fake_service_remove(const char *name)
+{
+    struct avs_os_service *s = fake_service_find(name);
+    if (!s)
+        return;
+    free(s->name);
+    free(s->display_name);
+    *s = S.svc[--S.n_svc];
+}
+
+void fake_advance(int64_t ms)
+{
+    S.now += ms;
 }
