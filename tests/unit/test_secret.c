@@ -1,0 +1,313 @@
+/* Uninstall passwords: the password file's format, MSI property quoting, and redaction of logs
+ * in every encoding Windows Installer may write. */
+#include <criterion/criterion.h>
+#include <criterion/parameterized.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "error.h"
+#include "os.h"
+#include "secret.h"
+
+/* ---- password files ---- */
+
+struct file_case {
+    char data[300];
+    size_t len;       /* 0: strlen(data) */
+    char expect[300]; /* the password, when accepted */
+    char why[40];     /* "": accepted; else a distinctive part of the reason */
+};
+
+#define A64 "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+#define A256 A64 A64 A64 A64
+
+ParameterizedTestParameters(secret, file_data)
+{
+    static struct file_case cases[] = {
+        {"hunter2", 0, "hunter2", ""},
+        {"hunter2\n", 0, "hunter2", ""},
+        {"hunter2\r\n", 0, "hunter2", ""},
+        {" pass word ", 0, " pass word ", ""}, /* spaces may be part of a password */
+        {"p\xc3\xa4ssw\xc3\xb6rd\n", 0, "p\xc3\xa4ssw\xc3\xb6rd", ""},
+        {"\xef\xbb\xbfpw\r\n", 0, "pw", ""}, /* Notepad's UTF-8 byte order mark */
+        {"a\"b'c", 0, "a\"b'c", ""},
+        {A256, 0, A256, ""},
+        {A256 "\r\n", 0, A256, ""},
+        {"", 0, "", "empty"},
+        {"\n", 0, "", "empty"},
+        {"\r\n", 0, "", "empty"},
+        {"\xef\xbb\xbf", 0, "", "empty"},
+        {"SECRETPW\n\n", 0, "", "more than one line"},
+        {"SECRETPW\nother\n", 0, "", "more than one line"},
+        {"SECRETPW\r", 0, "", "more than one line"},
+        {"SECRETPW\n\r\n", 0, "", "more than one line"},
+        {"SECRET\0PW", 9, "", "NUL bytes"},
+        {"S\0E\0C\0R\0E\0T\0", 12, "", "NUL bytes"}, /* a UTF-16 file */
+        {"SECRET\tPW", 0, "", "control character"},
+        {"SECRET\x01PW", 0, "", "control character"},
+        {"SECRET\x1bPW", 0, "", "control character"},
+        {"SECRET\x7fPW", 0, "", "control character"},
+        {A256 "a", 0, "", "longer than 256"},
+        {"SECRET\xff", 0, "", "not valid UTF-8"},
+        {"SECRET\xc3", 0, "", "not valid UTF-8"},
+        {"SECRET\xc0\xaf", 0, "", "not valid UTF-8"},
+        {"SECRET\xed\xa0\x80", 0, "", "not valid UTF-8"},
+        {"SECRET\xf4\x90\x80\x80", 0, "", "not valid UTF-8"},
+    };
+    return cr_make_param_array(struct file_case, cases, sizeof cases / sizeof cases[0]);
+}
+
+ParameterizedTest(struct file_case *c, secret, file_data)
+{
+    size_t len = c->len ? c->len : strlen(c->data);
+    char *s = (char *)"stale";
+    const char *why = "stale";
+    int rc = avs_secret_parse(&s, &why, c->data, len);
+    if (c->why[0] == '\0') {
+        cr_assert_eq(rc, 0, "refused: %s", why ? why : "?");
+        cr_expect_null(why);
+        cr_expect_str_eq(s, c->expect);
+        avs_secret_free(s);
+
+        cr_assert_eq(avs_secret_from_file_data(&s, c->data, len), 0);
+        cr_expect_str_eq(s, c->expect);
+        avs_secret_free(s);
+    } else {
+        cr_assert_eq(rc, AVS_EFORMAT, "accepted");
+        cr_expect_null(s);
+        cr_assert_not_null(why);
+        cr_expect(strstr(why, c->why) != NULL, "reason '%s', expected '%s'", why, c->why);
+        cr_expect(strstr(why, "SECRET") == NULL && strstr(why, "aaaa") == NULL,
+                  "the reason must not quote the data: %s", why);
+        cr_expect_eq(avs_secret_from_file_data(&s, c->data, len), AVS_EFORMAT);
+        cr_expect_null(s);
+    }
+}
+
+Test(secret, free_accepts_null)
+{
+    avs_secret_free(NULL);
+}
+
+/* ---- MSI properties ---- */
+
+static void wipe(struct avs_buf *b)
+{
+    if (b->data)
+        avs_os_secure_zero(b->data, b->cap);
+    avs_buf_free(b);
+}
+
+Test(secret, msi_property)
+{
+    static const char *const names[] = {"KLPASSWD"};
+    struct avs_buf b = AVS_BUF_INIT;
+    cr_assert_eq(avs_secret_msi_properties(&b, names, 1, "hunter2"), 0);
+    cr_expect_str_eq(b.data, " KLPASSWD=\"hunter2\"");
+    cr_expect_eq(b.len, strlen(b.data));
+    wipe(&b);
+}
+
+Test(secret, msi_quotes_are_doubled)
+{
+    static const char *const names[] = {"KLPASSWD", "UNLOCK_PASSWORD"};
+    struct avs_buf b = AVS_BUF_INIT;
+    avs_buf_puts(&b, "REBOOT=ReallySuppress");
+    cr_assert_eq(avs_secret_msi_properties(&b, names, 2, "a\"b\"\" c"), 0);
+    cr_expect_str_eq(b.data, "REBOOT=ReallySuppress KLPASSWD=\"a\"\"b\"\"\"\" c\" "
+                             "UNLOCK_PASSWORD=\"a\"\"b\"\"\"\" c\"");
+    cr_expect_eq(b.len, strlen(b.data));
+    cr_expect(b.cap > b.len);
+    wipe(&b);
+}
+
+Test(secret, msi_empty_secret_and_no_names)
+{
+    static const char *const names[] = {"KLPASSWD"};
+    struct avs_buf b = AVS_BUF_INIT;
+    cr_assert_eq(avs_secret_msi_properties(&b, names, 0, "x"), 0);
+    cr_expect_eq(b.len, 0, "no names: nothing appended");
+    cr_assert_eq(avs_secret_msi_properties(&b, names, 1, ""), 0);
+    cr_expect_str_eq(b.data, " KLPASSWD=\"\"");
+    wipe(&b);
+}
+
+Test(secret, msi_grows_a_buffer_without_realloc)
+{
+    static const char *const names[] = {"A", "B.c", "_d1"};
+    struct avs_buf b = AVS_BUF_INIT;
+    char big[201];
+    memset(big, 'x', 200);
+    big[200] = '\0';
+    avs_buf_puts(&b, "P=1"); /* a small buffer, certain to be too small */
+    size_t cap0 = b.cap;
+    cr_assert_eq(avs_secret_msi_properties(&b, names, 3, big), 0);
+    cr_expect(b.cap > cap0);
+    cr_expect_eq(b.len, strlen("P=1") + 3 * (1 + 2 + 200 + 1) +
+                            strlen("A"
+                                   "B.c"
+                                   "_d1"));
+    cr_expect_eq(strncmp(b.data, "P=1 A=\"x", 8), 0);
+    cr_expect(strstr(b.data, "\" B.c=\"xx") != NULL);
+    cr_expect(strstr(b.data, "\" _d1=\"xx") != NULL);
+    cr_expect_eq(b.data[b.len - 1], '"');
+    cr_expect_eq(b.data[b.len], '\0');
+    wipe(&b);
+}
+
+Test(secret, msi_bad_names_are_refused)
+{
+    static const char *const bad[][1] = {{"KL PASSWD"}, {""},   {"1X"}, {"A=B"},
+                                         {"A\"B"},      {"-X"}, {"X;Y"}};
+    struct avs_buf b = AVS_BUF_INIT;
+    avs_buf_puts(&b, "REBOOT=ReallySuppress");
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        cr_expect_eq(avs_secret_msi_properties(&b, bad[i], 1, "pw"), AVS_EINVAL, "'%s'", bad[i][0]);
+        cr_expect_str_eq(b.data, "REBOOT=ReallySuppress", "unchanged after '%s'", bad[i][0]);
+    }
+    static const char *const good_then_bad[] = {"KLPASSWD", "BAD NAME"};
+    cr_expect_eq(avs_secret_msi_properties(&b, good_then_bad, 2, "pw"), AVS_EINVAL);
+    cr_expect_str_eq(b.data, "REBOOT=ReallySuppress", "nothing appended when any name is bad");
+    cr_expect_eq(avs_secret_msi_properties(&b, good_then_bad, 1, NULL), AVS_EINVAL);
+    b.err = AVS_ENOMEM;
+    cr_expect_eq(avs_secret_msi_properties(&b, good_then_bad, 1, "pw"), AVS_ENOMEM);
+    wipe(&b);
+}
+
+/* ---- redaction ---- */
+
+/* 1 when NEEDLE (N bytes) occurs in HAY (LEN bytes): an independent search. */
+static int contains(const unsigned char *hay, size_t len, const void *needle, size_t n)
+{
+    for (size_t i = 0; i + n <= len; i++)
+        if (memcmp(hay + i, needle, n) == 0)
+            return 1;
+    return 0;
+}
+
+struct redact_case {
+    char label[32];
+    unsigned char data[64];
+    size_t len;
+    char secret[16];
+    unsigned char expect[64];
+    size_t count;
+};
+
+ParameterizedTestParameters(secret, redact)
+{
+    static struct redact_case cases[] = {
+        {"ascii", "user=hunter2;", 13, "hunter2", "user=*******;", 1},
+        {"several", "pw pw pw", 8, "pw", "** ** **", 3},
+        {"adjacent", "abab", 4, "ab", "****", 2},
+        {"overlapping", "aaaa", 4, "aa", "****", 3},
+        {"overlapping odd", "aaa", 3, "aa", "***", 2},
+        {"overlapping 3", "xabababay", 9, "aba", "x*******y", 3},
+        {"partial only", "hunter hunter", 13, "hunter2", "hunter hunter", 0},
+        {"case matters", "HUNTER2", 7, "hunter2", "HUNTER2", 0},
+        {"empty secret", "abc", 3, "", "abc", 0},
+        {"utf16",
+         "P\0=\0h\0u\0n\0t\0e\0r\0"
+         "2\0;\0",
+         20, "hunter2", "P\0=\0*\0*\0*\0*\0*\0*\0*\0;\0", 1},
+        {"utf16 odd offset", "xh\0i\0!", 6, "hi", "x*\0*\0!", 1},
+        {"utf16 adjacent", "a\0b\0a\0b\0", 8, "ab", "*\0*\0*\0*\0", 2},
+        {"utf16 overlapping", "a\0a\0a\0", 6, "aa", "*\0*\0*\0", 2},
+        {"both encodings", "ab|a\0b\0", 8, "ab", "**|*\0*\0", 2},
+        /* a byte-wise match ending inside a UTF-16 one: both found on the original data */
+        {"straddling", "aba\0b\0a\0", 8, "aba", "***\0*\0*\0", 2},
+        {"at the end", "xyzpw", 5, "pw", "xyz**", 1},
+        {"whole", "pw", 2, "pw", "**", 1},
+        {"shorter data", "p", 1, "pw", "p", 0},
+    };
+    return cr_make_param_array(struct redact_case, cases, sizeof cases / sizeof cases[0]);
+}
+
+ParameterizedTest(struct redact_case *c, secret, redact)
+{
+    unsigned char buf[64];
+    memcpy(buf, c->data, c->len);
+    size_t n = avs_secret_redact(buf, c->len, c->secret);
+    cr_expect_eq(n, c->count, "%s: %zu occurrences, expected %zu", c->label, n, c->count);
+    cr_expect_eq(memcmp(buf, c->expect, c->len), 0, "%s: wrong result", c->label);
+}
+
+Test(secret, redact_cyrillic_in_every_encoding)
+{
+    /* "пароль" in UTF-8, UTF-16LE and Windows-1251, each between markers. */
+    static const char secret[] = "\xd0\xbf\xd0\xb0\xd1\x80\xd0\xbe\xd0\xbb\xd1\x8c";
+    static const unsigned char u16[] = {0x3f, 4, 0x30, 4, 0x40, 4, 0x3e, 4, 0x3b, 4, 0x4c, 4};
+    static const unsigned char cp1251[] = {0xef, 0xe0, 0xf0, 0xee, 0xeb, 0xfc};
+    unsigned char buf[64];
+    size_t len = 0;
+    buf[len++] = '<';
+    memcpy(buf + len, secret, 12);
+    len += 12;
+    buf[len++] = '|';
+    memcpy(buf + len, u16, sizeof u16);
+    len += sizeof u16;
+    buf[len++] = '|';
+    memcpy(buf + len, cp1251, sizeof cp1251);
+    len += sizeof cp1251;
+    buf[len++] = '>';
+
+    cr_expect_eq(avs_secret_redact(buf, len, secret), 3);
+    cr_expect(!contains(buf, len, secret, 12));
+    cr_expect(!contains(buf, len, u16, sizeof u16));
+    cr_expect(!contains(buf, len, cp1251, sizeof cp1251));
+    cr_expect_eq(buf[0], '<');
+    cr_expect_eq(buf[13], '|');
+    cr_expect_eq(buf[14], '*');
+    cr_expect_eq(buf[15], 0, "UTF-16 becomes \"*\\0\" per unit");
+    cr_expect_eq(buf[26], '|');
+    cr_expect_eq(memcmp(buf + 27, "******>", 7), 0);
+}
+
+Test(secret, redact_latin1_in_cp1252)
+{
+    static const char secret[] = "p\xc3\xa4ss\xe2\x82\xac"; /* "päss€" */
+    unsigned char buf[] = {'=', 'p', 0xe4, 's', 's', 0x80, ';'};
+    cr_expect_eq(avs_secret_redact(buf, sizeof buf, secret), 1);
+    cr_expect_eq(memcmp(buf, "=*****;", sizeof buf), 0);
+}
+
+Test(secret, redact_surrogate_pair)
+{
+    static const char secret[] = "x\xf0\x9f\x98\x80"; /* "x😀" */
+    unsigned char buf[] = {'x', 0, 0x3d, 0xd8, 0x00, 0xde, '.', 0};
+    cr_expect_eq(avs_secret_redact(buf, sizeof buf, secret), 1);
+    static const unsigned char expect[] = {'*', 0, '*', 0, '*', 0, '.', 0};
+    cr_expect_eq(memcmp(buf, expect, sizeof buf), 0);
+}
+
+Test(secret, redact_a_large_log)
+{
+    /* A log-sized buffer with the secret at many offsets, aligned or not, in both forms. */
+    size_t len = 64 * 1024;
+    unsigned char *buf = malloc(len);
+    cr_assert_not_null(buf);
+    for (size_t i = 0; i < len; i++)
+        buf[i] = (unsigned char)('A' + i % 23);
+    size_t planted = 0;
+    for (size_t off = 5; off + 32 < len; off += 997) {
+        if (planted % 2 == 0)
+            memcpy(buf + off, "Kl!Pw", 5);
+        else
+            memcpy(buf + off, "K\0l\0!\0P\0w\0", 10);
+        planted++;
+    }
+    cr_expect_eq(avs_secret_redact(buf, len, "Kl!Pw"), planted);
+    cr_expect(!contains(buf, len, "Kl!Pw", 5));
+    cr_expect(!contains(buf, len, "K\0l\0!\0P\0w\0", 10));
+    cr_expect(!contains(buf, len, "l!P", 3), "no fragment survives");
+    free(buf);
+}
+
+Test(secret, redact_null_and_empty)
+{
+    unsigned char b[] = "abc";
+    cr_expect_eq(avs_secret_redact(b, 3, NULL), 0);
+    cr_expect_eq(avs_secret_redact(NULL, 0, "x"), 0);
+    cr_expect_eq(avs_secret_redact(b, 0, "a"), 0);
+    cr_expect_str_eq((char *)b, "abc");
+}
