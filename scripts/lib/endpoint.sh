@@ -1,0 +1,234 @@
+# scripts/lib/endpoint.sh — a Windows endpoint with (fake) prohibited software, for Wine.
+#
+# Source after scripts/lib/wine.sh. Provides:
+#   avs_fixtures_build             builds tests/fixtures into $AVS_WORK/fixtures (MSIs with wixl,
+#                                  the stand-in exes with MinGW); prints the directory
+#   make_endpoint PREFIX           installs every fixture into PREFIX (a booted prefix) and stops it
+#   make_remnant_endpoint PREFIX   only a Kaspersky driver and vendor key, no uninstall entry
+#   avs_add_programs PREFIX N      N ordinary programs in HKLM\...\Uninstall (benchmark)
+#   avs_user_sid PREFIX            the SID of the prefix's user (its hive under HKU)
+#
+# What make_endpoint installs (tests/e2e asserts on each; none of it is real vendor software):
+#   kes.wxs       64-bit MSI "Kaspersky Endpoint Security for Windows" 12.3.0.493, AO Kaspersky Lab,
+#                 service AVP21.3, HKLM\SOFTWARE\KasperskyLab\protected\KES\environment
+#   klnagent.wxs  32-bit MSI "Kaspersky Security Center Network Agent" 14.0.0.10902, service klnagent
+#   Kaspersky Free 21.3.10.391   EXE uninstaller, 32-bit Uninstall key "KasperskyFree"
+#   Kaspersky Password Manager   per-user (HKCU = HKU\<SID>) EXE uninstaller
+#   klif          file-system driver (Type 2) of the SCM, no uninstall entry of its own
+#   WinDefend     the approved product's service (stopped)
+#   decoys        K-Lite Codec Pack (KLCP), KLayout (non-ASCII publisher), AvSwap itself,
+#                 Contoso Legacy Antivirus (prohibited only by tests/fixtures/catalog-contoso.txt)
+#   malformed     DisplayName as REG_BINARY, REG_SZ without terminator, unpaired surrogate,
+#                 empty DisplayName, and a valid name full of quotes, tabs and non-ASCII
+
+AVS_FX_DIR=$AVS_REPO/tests/fixtures
+# The exact DisplayName of the tricky entry: quotes, a tab, a backslash, Latin-1, CJK, a symbol.
+AVS_FX_TRICKY_NAME=$'Kaspersky Anti-Virus "Pro"\tÉdition ünïcødé 日本 ✓ C:\\KAV'
+AVS_FX_UNINST=SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Uninstall
+
+avs_fixtures_build() {
+    local out src
+    [[ -n ${AVS_WORK:-} ]] || avs_die "avs_fixtures_build: call avs_workdir_init first"
+    out=$AVS_WORK/fixtures
+    if [[ -f $out/.built ]]; then
+        printf '%s\n' "$out"
+        return 0
+    fi
+    mkdir -p "$out"
+    src=$AVS_FX_DIR/src
+    local cc=(x86_64-w64-mingw32-gcc -O2 -Wall -Wextra -municode -static)
+    "${cc[@]}" -o "$out/fixturesvc.exe" "$src/fixturesvc.c" -ladvapi32 >&2 ||
+        avs_die "cannot build fixturesvc.exe"
+    "${cc[@]}" -DFIXTURE_UNINSTALL_KEY='L"KasperskyFree"' -DFIXTURE_UNINSTALL_32 \
+        -o "$out/kfree-uninst.exe" "$src/fixtureuninst.c" -ladvapi32 >&2 ||
+        avs_die "cannot build kfree-uninst.exe"
+    "${cc[@]}" -DFIXTURE_UNINSTALL_KEY='L"KasperskyPasswordManager"' -DFIXTURE_UNINSTALL_USER \
+        -o "$out/kpm-uninst.exe" "$src/fixtureuninst.c" -ladvapi32 >&2 ||
+        avs_die "cannot build kpm-uninst.exe"
+    "${cc[@]}" -DFIXTURE_UNINSTALL_KEY='L"ContosoLegacyAV"' \
+        -o "$out/contoso-uninst.exe" "$src/fixtureuninst.c" -ladvapi32 >&2 ||
+        avs_die "cannot build contoso-uninst.exe"
+    # wixl wants relative Source paths: build from inside the output dir.
+    cp "$AVS_FX_DIR/kes.wxs" "$AVS_FX_DIR/klnagent.wxs" "$out/"
+    (cd "$out" && wixl -a x64 -o kes.msi kes.wxs && wixl -a x86 -o klnagent.msi klnagent.wxs) \
+        >&2 || avs_die "wixl failed"
+    touch "$out/.built"
+    printf '%s\n' "$out"
+}
+
+# UTF-16LE hex of a UTF-8 string, as regraw.exe takes it; with a terminator unless $2 = noterm.
+_avs_utf16hex() {
+    local hex
+    hex=$(printf '%s' "$1" | iconv -f UTF-8 -t UTF-16LE | od -An -v -tx1 | tr -d ' \n')
+    [[ ${2:-} == noterm ]] || hex+=0000
+    printf '%s\n' "${hex:--}"
+}
+
+# Writes a .reg file (UTF-8 on stdin) as regedit wants it (UTF-16LE, BOM) and imports it.
+_avs_reg_import() {
+    local prefix=$1 file=$2
+    { printf '\xff\xfe'; iconv -f UTF-8 -t UTF-16LE; } >"$file"
+    avs_wine "$prefix" regedit /S "$(avs_winpath "$file")" || avs_die "regedit /S $file failed"
+}
+
+avs_user_sid() {
+    local sid
+    sid=$(avs_wine "$1" reg query HKU 2>/dev/null | tr -d '\r' |
+        awk '/^HKEY_USERS\\S-1-5-21-[0-9-]*$/ && !done { sub(/^HKEY_USERS\\/, ""); print; done = 1 }')
+    [[ -n $sid ]] || avs_die "no user hive under HKU in $1"
+    printf '%s\n' "$sid"
+}
+
+# The Windows user name of the prefix (its profile under drive_c/users).
+_avs_profile_name() {
+    local d
+    for d in "$1"/drive_c/users/*/; do
+        d=$(basename "$d")
+        [[ $d == Public ]] || { printf '%s\n' "$d"; return 0; }
+    done
+    return 1
+}
+
+_avs_regraw() {
+    local prefix=$1
+    shift
+    avs_wine "$prefix" "$(avs_winpath "$(avs_tools_dir)/regraw.exe")" "$@" ||
+        avs_die "regraw $* failed"
+}
+
+make_endpoint() {
+    local prefix=$1 fx user pf86 kfree kpm contoso
+    fx=$(avs_fixtures_build)
+    user=$(_avs_profile_name "$prefix")
+    [[ -n $user ]] || avs_die "no user profile in $prefix"
+
+    avs_wine "$prefix" msiexec /i "$(avs_winpath "$fx/kes.msi")" /qn || avs_die "kes.msi failed"
+    avs_wine "$prefix" msiexec /i "$(avs_winpath "$fx/klnagent.msi")" /qn ||
+        avs_die "klnagent.msi failed"
+
+    # The EXE-installed products: files where their uninstall strings point.
+    pf86="$prefix/drive_c/Program Files (x86)"
+    kfree='C:\Program Files (x86)\Kaspersky Lab\Kaspersky Free 21.3'
+    mkdir -p "$pf86/Kaspersky Lab/Kaspersky Free 21.3"
+    cp "$fx/kfree-uninst.exe" "$pf86/Kaspersky Lab/Kaspersky Free 21.3/avpuninst.exe"
+    cp "$fx/fixturesvc.exe" "$pf86/Kaspersky Lab/Kaspersky Free 21.3/avp.exe"
+    kpm="C:\\users\\$user\\AppData\\Local\\Programs\\Kaspersky Lab\\Kaspersky Password Manager"
+    mkdir -p "$prefix/drive_c/users/$user/AppData/Local/Programs/Kaspersky Lab/Kaspersky Password Manager"
+    cp "$fx/kpm-uninst.exe" \
+        "$prefix/drive_c/users/$user/AppData/Local/Programs/Kaspersky Lab/Kaspersky Password Manager/kpmuninst.exe"
+    contoso='C:\Program Files\Contoso\Legacy Antivirus'
+    mkdir -p "$prefix/drive_c/Program Files/Contoso/Legacy Antivirus" \
+        "$prefix/drive_c/Program Files/Windows Defender"
+    cp "$fx/contoso-uninst.exe" "$prefix/drive_c/Program Files/Contoso/Legacy Antivirus/uninstall.exe"
+    cp "$fx/fixturesvc.exe" "$prefix/drive_c/Program Files/Windows Defender/MsMpEng.exe"
+    : >"$prefix/drive_c/windows/system32/drivers/klif.sys"
+
+    # .reg strings: backslash and quote escaped.
+    local e_kfree=${kfree//\\/\\\\} e_kpm=${kpm//\\/\\\\} e_contoso=${contoso//\\/\\\\}
+    _avs_reg_import "$prefix" "$AVS_WORK/endpoint.reg" <<EOF
+Windows Registry Editor Version 5.00
+
+[HKEY_LOCAL_MACHINE\\SOFTWARE\\WOW6432Node\\Microsoft\\Windows\\CurrentVersion\\Uninstall\\KasperskyFree]
+"DisplayName"="Kaspersky Free"
+"DisplayVersion"="21.3.10.391"
+"Publisher"="Kaspersky"
+"InstallLocation"="$e_kfree\\\\"
+"DisplayIcon"="$e_kfree\\\\avp.exe,0"
+"UninstallString"="\\"$e_kfree\\\\avpuninst.exe\\""
+"QuietUninstallString"="\\"$e_kfree\\\\avpuninst.exe\\" /s"
+"NoModify"=dword:00000001
+"NoRepair"=dword:00000001
+
+[HKEY_CURRENT_USER\\Software\\Microsoft\\Windows\\CurrentVersion\\Uninstall\\KasperskyPasswordManager]
+"DisplayName"="Kaspersky Password Manager"
+"DisplayVersion"="9.0.2.1186"
+"Publisher"="AO Kaspersky Lab"
+"InstallLocation"="$e_kpm\\\\"
+"UninstallString"="\\"$e_kpm\\\\kpmuninst.exe\\""
+"QuietUninstallString"="\\"$e_kpm\\\\kpmuninst.exe\\" /s"
+
+[HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Uninstall\\KLiteCodecPack_is1]
+"DisplayName"="K-Lite Codec Pack 17.9.0 Basic"
+"DisplayVersion"="17.9.0"
+"Publisher"="KLCP"
+"UninstallString"="\\"C:\\\\Program Files (x86)\\\\K-Lite Codec Pack\\\\unins000.exe\\""
+
+[HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Uninstall\\KLayout]
+"DisplayName"="KLayout 0.28.12"
+"DisplayVersion"="0.28.12"
+"Publisher"="Matthias Köfferlein"
+"UninstallString"="\\"C:\\\\Program Files\\\\KLayout\\\\uninstall.exe\\""
+
+[HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Uninstall\\{5A7C0B1E-AB5C-4F1D-9E0A-0000A5A50001}]
+"DisplayName"="AvSwap"
+"DisplayVersion"="0.1.0"
+"Publisher"="AvSwap"
+"UninstallString"="MsiExec.exe /X{5A7C0B1E-AB5C-4F1D-9E0A-0000A5A50001}"
+
+[HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Uninstall\\ContosoLegacyAV]
+"DisplayName"="Contoso Legacy Antivirus"
+"DisplayVersion"="4.2.0"
+"Publisher"="Contoso Ltd"
+"UninstallString"="\\"$e_contoso\\\\uninstall.exe\\""
+"QuietUninstallString"="\\"$e_contoso\\\\uninstall.exe\\" /quiet"
+
+[HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Uninstall\\KasperskyEmptyName]
+"DisplayName"=""
+"Publisher"="AO Kaspersky Lab"
+"DisplayVersion"="1.0"
+EOF
+
+    # Values no well-behaved tool writes: exact bytes through NtSetValueKey (regraw.exe).
+    local u=HKLM\\$AVS_FX_UNINST
+    _avs_regraw "$prefix" "$u\\KasperskyBinaryName" \
+        DisplayName 3 "$(_avs_utf16hex 'Kaspersky Internet Security')" \
+        DisplayVersion 1 "$(_avs_utf16hex '21.3')"
+    _avs_regraw "$prefix" /32 "$u\\KasperskyUnterminated" \
+        DisplayName 1 "$(_avs_utf16hex 'Kaspersky Total Security' noterm)" \
+        DisplayVersion 1 "$(_avs_utf16hex '21.3.10.391')" \
+        Publisher 1 "$(_avs_utf16hex 'AO Kaspersky Lab')"
+    _avs_regraw "$prefix" "$u\\KasperskySurrogate" \
+        DisplayName 1 "$(_avs_utf16hex 'Kaspersky Small Office Security' noterm)00d80000"
+    _avs_regraw "$prefix" "$u\\KasperskyTricky" \
+        DisplayName 1 "$(_avs_utf16hex "$AVS_FX_TRICKY_NAME")" \
+        DisplayVersion 1 "$(_avs_utf16hex '21.3.10.391')" \
+        Publisher 1 "$(_avs_utf16hex 'AO Kaspersky Lab')"
+
+    # klif: a file-system driver the SCM lists (sc create writes Type 2 and registers it now,
+    # no reboot needed); WinDefend: the approved product's service, present and stopped.
+    avs_wine "$prefix" sc create klif type= filesys start= demand \
+        binPath= 'C:\windows\system32\drivers\klif.sys' DisplayName= 'Kaspersky Lab KLIF' \
+        >/dev/null || avs_die "sc create klif failed"
+    avs_wine "$prefix" sc create WinDefend start= demand \
+        binPath= 'C:\Program Files\Windows Defender\MsMpEng.exe' \
+        DisplayName= 'Microsoft Defender Antivirus Service' >/dev/null ||
+        avs_die "sc create WinDefend failed"
+    avs_wine_stop "$prefix"
+}
+
+make_remnant_endpoint() {
+    local prefix=$1
+    : >"$prefix/drive_c/windows/system32/drivers/klif.sys"
+    avs_wine "$prefix" sc create klif type= filesys start= demand \
+        binPath= 'C:\windows\system32\drivers\klif.sys' DisplayName= 'Kaspersky Lab KLIF' \
+        >/dev/null || avs_die "sc create klif failed"
+    avs_wine_stop "$prefix"
+}
+
+# N programs named "Benchmark Program NNNN", each with the values a real entry has.
+avs_add_programs() {
+    local prefix=$1 n=$2 i
+    {
+        printf 'Windows Registry Editor Version 5.00\n\n'
+        for ((i = 1; i <= n; i++)); do
+            printf '[HKEY_LOCAL_MACHINE\\%s\\BenchProgram%04d]\n' "$AVS_FX_UNINST" "$i"
+            printf '"DisplayName"="Benchmark Program %04d"\n' "$i"
+            printf '"DisplayVersion"="1.%d.0"\n' "$i"
+            printf '"Publisher"="Bench Vendor %d"\n' $((i % 37))
+            printf '"InstallLocation"="C:\\\\Program Files\\\\Bench\\\\P%04d\\\\"\n' "$i"
+            printf '"UninstallString"="\\"C:\\\\Program Files\\\\Bench\\\\P%04d\\\\uninst.exe\\""\n' "$i"
+            printf '"EstimatedSize"=dword:%08x\n\n' $((1000 + i))
+        done
+    } | _avs_reg_import "$prefix" "$AVS_WORK/programs-$n.reg"
+    avs_wine_stop "$prefix"
+}
