@@ -41,8 +41,9 @@ struct avs_cat_approved {
     char *id;
     char *name;
     char *service; /* the service whose state says the product is running; may be NULL */
-    char **match;  /* globs on Security Center display names */
+    char **match;  /* globs on Security Center display names and replacement package names */
     size_t n_match;
+    int coexist;   /* 1: may be installed while the prohibited product still runs (install-first) */
 };
 
 struct avs_catalog {

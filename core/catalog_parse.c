@@ -422,6 +422,14 @@ static int line_body(struct parser *p, char *s)
         }
         if (strcmp(k, "match") == 0)
             return push_str(&x->match, &x->n_match, v);
+        if (strcmp(k, "coexist") == 0) {
+            int rc = once(p, 4, k);
+            if (rc)
+                return rc;
+            if (parse_yesno(&x->coexist, v))
+                return fail(p, "coexist '%s' is not yes or no", v);
+            return 0;
+        }
         return fail(p, "unknown key '%s' in an [approved] section", k);
     }
     }

@@ -144,6 +144,16 @@ void avs_json_null(struct avs_json *j)
     avs_buf_puts(j->out, "null");
 }
 
+void avs_json_milli(struct avs_json *j, int64_t thousandths)
+{
+    value_prefix(j);
+    if (thousandths < 0) {
+        avs_buf_putc(j->out, '-');
+        thousandths = -thousandths;
+    }
+    avs_buf_printf(j->out, "%" PRId64 ".%03d", thousandths / 1000, (int)(thousandths % 1000));
+}
+
 void avs_json_kv_string(struct avs_json *j, const char *key, const char *s)
 {
     avs_json_key(j, key);

@@ -29,6 +29,8 @@ void avs_json_string(struct avs_json *j, const char *s); /* NULL writes null */
 void avs_json_int(struct avs_json *j, int64_t v);
 void avs_json_bool(struct avs_json *j, int v);
 void avs_json_null(struct avs_json *j);
+/* A decimal number with three places from an integer count of thousandths (1234 -> 1.234). */
+void avs_json_milli(struct avs_json *j, int64_t thousandths);
 
 /* Convenience: key followed by a value. */
 void avs_json_kv_string(struct avs_json *j, const char *key, const char *s);

@@ -329,4 +329,10 @@ void avs_os_sleep_ms(uint32_t ms);
 /* LEN cryptographically random bytes (BCryptGenRandom): run IDs, backoff jitter. */
 int avs_os_random(void *buf, size_t len);
 
+/* A marker that survives until the next restart of Windows and no longer: a volatile registry
+ * key (REG_OPTION_VOLATILE) HKLM\SOFTWARE\AvSwap\RebootPending\RUN_ID. Set when a removal
+ * needs a restart; on the next run, its absence proves the restart happened. */
+int avs_os_reboot_marker_set(const char *run_id);
+int avs_os_reboot_marker_present(int *out, const char *run_id);
+
 #endif

@@ -15,6 +15,26 @@ static void help(FILE *out)
           "      List every prohibited product on this machine and the approved antivirus.\n"
           "      --json          one JSON object on standard output\n"
           "      --catalog FILE  add or override catalog entries (format: docs/CATALOG.md)\n"
+          "  avswap remediate [--dry-run] [--replacement FILE --sha256 HEX [--replacement-args ARGS]]\n"
+          "                   [--password-file FILE | --password-prompt] [--reboot never|if-needed]\n"
+          "                   [--catalog FILE] [--busy-timeout SECONDS] [--json]   (run elevated)\n"
+          "      Remove every prohibited product, protection products first and the management\n"
+          "      agent last, and put an approved antivirus in place: the --replacement package\n"
+          "      (staged and verified against --sha256 before anything is removed), or else\n"
+          "      Microsoft Defender Antivirus. The machine is never left unprotected. Resumes an\n"
+          "      interrupted run; never removes a product twice.\n"
+          "      --dry-run       print the plan and preflight; change nothing\n"
+          "      --replacement-args  MSI properties, or arguments of an .exe replacement\n"
+          "      --password-file FILE  uninstall password (one line); never shown or logged\n"
+          "      --password-prompt     ask for it on the console, without echo\n"
+          "      --reboot if-needed    restart Windows (5 minutes' notice) when a removal needs it\n"
+          "      --busy-timeout  how long to wait for another installation (default 120)\n"
+          "  avswap status [--json]\n"
+          "      The last or current remediation: phase, each product, replacement, restart.\n"
+          "  avswap evidence verify\n"
+          "      Check the journal's hash chain: exit 0 when intact, 1603 naming the first bad record.\n"
+          "  avswap evidence export FILE\n"
+          "      Write the journal, gzip-compressed JSON lines, for an auditor.\n"
           "  avswap --help | --version\n"
           "\n"
           "Exit codes:\n"
@@ -48,6 +68,12 @@ int avs_cli_main(int argc, char **argv, FILE *out, FILE *err)
     }
     if (strcmp(cmd, "scan") == 0)
         return avs_cmd_scan(argc - 2, argv + 2, out, err);
+    if (strcmp(cmd, "remediate") == 0)
+        return avs_cmd_remediate(argc - 2, argv + 2, out, err);
+    if (strcmp(cmd, "status") == 0)
+        return avs_cmd_status(argc - 2, argv + 2, out, err);
+    if (strcmp(cmd, "evidence") == 0)
+        return avs_cmd_evidence(argc - 2, argv + 2, out, err);
     fputs("avswap: unknown command '", err);
     avs_report_put_safe(err, cmd);
     fputs("'\nTry 'avswap --help' for the list of commands.\n", err);

@@ -5,9 +5,16 @@
 #include <stdio.h>
 
 #include "catalog.h"
+#include "remediate.h"
 #include "scan.h"
 
 int avs_cmd_scan(int argc, char **argv, FILE *out, FILE *err);
+int avs_cmd_remediate(int argc, char **argv, FILE *out, FILE *err);
+int avs_cmd_status(int argc, char **argv, FILE *out, FILE *err);
+int avs_cmd_evidence(int argc, char **argv, FILE *out, FILE *err);
+
+/* The journal's path: %ProgramData%\AvSwap\journal.jsonl (malloc'd, or NULL). */
+char *avs_cli_journal_path(void);
 
 /* Loads the built-in catalog and, when PATH is not NULL, merges the administrator's file.
  * *desc receives "built-in" or "built-in + PATH" (free() it). Prints the problem to ERR and
@@ -18,6 +25,9 @@ int avs_cli_load_catalog(struct avs_catalog *cat, char **desc, const char *path,
 /* Renderers of a finished scan. */
 void avs_report_scan_text(FILE *out, const struct avs_scan *s, int exit_code);
 int avs_report_scan_json(FILE *out, const struct avs_scan *s, int exit_code);
+
+void avs_report_remediate_text(FILE *out, const struct avs_remediate_result *r, int dry_run);
+int avs_report_remediate_json(FILE *out, const struct avs_remediate_result *r, int dry_run);
 
 /* Writes S for a terminal: control characters (which could rewrite the helpdesk's screen) are
  * shown as \xNN, everything else as is. */

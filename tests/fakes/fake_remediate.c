@@ -63,6 +63,7 @@ static struct {
     uint64_t slept;
     int64_t mono;
     unsigned char rnd;
+    char marker[64];
 } R;
 
 static void copy(char *dst, size_t cap, const char *src)
@@ -540,6 +541,7 @@ int avs_os_service_start(const char *name, uint32_t timeout_ms)
             return AVS_EFAILED;
     s->state = AVS_SVC_RUNNING;
     R.mono += 300;
+    fake_advance(300);
     return 0;
 }
 
@@ -634,4 +636,22 @@ int avs_os_random(void *buf, size_t len)
     for (size_t i = 0; i < len; i++)
         p[i] = (unsigned char)(R.rnd++ * 37u + 11u);
     return 0;
+}
+
+int avs_os_reboot_marker_set(const char *run_id)
+{
+    copy(R.marker, sizeof R.marker, run_id);
+    return 0;
+}
+
+int avs_os_reboot_marker_present(int *out, const char *run_id)
+{
+    *out = R.marker[0] && strcmp(R.marker, run_id) == 0;
+    return 0;
+}
+
+void fake_reboot(void)
+{
+    R.marker[0] = '\0';
+    R.n_held = 0; /* every process, and its mutexes, ended */
 }

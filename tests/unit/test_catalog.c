@@ -158,7 +158,8 @@ Test(catalog, file_adds_and_overrides)
                        "publisher = Kaspersky Labs Future Ltd\n"
                        "[approved sentinel]\n"
                        "name = Site EDR\n"
-                       "service = SiteEDR\n";
+                       "service = SiteEDR\n"
+                       "coexist = yes\n";
     cr_assert_eq(FILE_OK(text), 0, "%s", err.data ? err.data : "");
     cr_expect_eq(cat.n_products, before + 1, "kes replaced in place, kfuture added");
     const struct avs_cat_product *p = avs_catalog_match_name(&cat, "Kaspersky Endpoint Security");
@@ -170,7 +171,10 @@ Test(catalog, file_adds_and_overrides)
     cr_assert_not_null(p);
     cr_expect_str_eq(p->id, "kfuture");
     cr_expect(avs_catalog_is_vendor(&cat, "Kaspersky Labs Future Ltd"));
-    cr_expect_not_null(avs_catalog_approved_by_service(&cat, "SiteEDR"));
+    const struct avs_cat_approved *a = avs_catalog_approved_by_service(&cat, "SiteEDR");
+    cr_assert_not_null(a);
+    cr_expect(a->coexist);
+    cr_expect_not(avs_catalog_approved_by_service(&cat, "WinDefend")->coexist, "default: no");
 }
 
 Test(catalog, utf8_bom_is_accepted)
@@ -219,6 +223,7 @@ ParameterizedTestParameters(catalog, bad_files)
         {"[vendor]\nregistry = HKLM\\SOFTWARE\\X\n", "admin.txt:2: registry root"},
         {"[vendor]\npublisher = \xff\xfe\n", "admin.txt:2: line is not valid UTF-8"},
         {"[vendor name]\n", "admin.txt:1: [vendor] takes no name"},
+        {"[approved a]\nname = A\nservice = A\ncoexist = maybe\n", "admin.txt:4: coexist 'maybe'"},
     };
     return cr_make_param_array(struct bad_file, cases, sizeof cases / sizeof cases[0]);
 }

@@ -1,0 +1,151 @@
+#include <stdlib.h>
+#include <string.h>
+
+#include "args.h"
+#include "commands.h"
+#include "exitcode.h"
+#include "secret.h"
+
+static int usage(FILE *err, const char *msg)
+{
+    fprintf(err, "avswap remediate: %s\nTry 'avswap --help' for the list of commands and options.\n",
+            msg);
+    return AVS_EXIT_USAGE;
+}
+
+/* Reads the uninstall password. Its text never reaches an error message. */
+static int read_password(char **out, const char *file, int prompt, FILE *err)
+{
+    *out = NULL;
+    if (prompt) {
+        int rc = avs_os_read_password(out, "Uninstall password: ");
+        if (rc == AVS_EUNAVAIL)
+            return usage(err, "--password-prompt needs a console; use --password-file");
+        if (rc) {
+            fprintf(err, "avswap remediate: cannot read the password: %s\n", avs_strerror(rc));
+            return AVS_EXIT_FAILED;
+        }
+        /* The console gave what was typed; hold it to the same rules as a file. */
+        char *checked = NULL;
+        const char *why = NULL;
+        rc = avs_secret_parse(&checked, &why, *out, strlen(*out));
+        avs_secret_free(*out);
+        *out = checked;
+        if (rc) {
+            fprintf(err, "avswap remediate: the password typed is not usable: %s\n",
+                    why ? why : avs_strerror(rc));
+            return AVS_EXIT_USAGE;
+        }
+        return 0;
+    }
+    char *data = NULL;
+    size_t len = 0;
+    int rc = avs_os_file_read_all(&data, &len, file, 4096);
+    if (rc) {
+        fprintf(err, "avswap remediate: cannot read the password file: %s\n",
+                rc == AVS_ETOOBIG ? "larger than 4 KiB" : avs_strerror(rc));
+        return rc == AVS_ENOMEM ? AVS_EXIT_FAILED : AVS_EXIT_USAGE;
+    }
+    const char *why = NULL;
+    rc = avs_secret_parse(out, &why, data, len);
+    avs_os_secure_zero(data, len);
+    free(data);
+    if (rc) {
+        fprintf(err, "avswap remediate: the password file is not usable: %s\n",
+                why ? why : avs_strerror(rc));
+        return AVS_EXIT_USAGE;
+    }
+    return 0;
+}
+
+static int parse_seconds(uint32_t *out, const char *s)
+{
+    unsigned long v = 0;
+    if (!*s)
+        return -1;
+    for (; *s; s++) {
+        if (*s < '0' || *s > '9' || v > 3600)
+            return -1;
+        v = v * 10 + (unsigned long)(*s - '0');
+    }
+    if (v > 3600)
+        return -1;
+    *out = (uint32_t)v * 1000u;
+    return 0;
+}
+
+int avs_cmd_remediate(int argc, char **argv, FILE *out, FILE *err)
+{
+    int json = 0, dry_run = 0, prompt = 0;
+    const char *replacement = NULL, *sha = NULL, *rargs = NULL, *pwfile = NULL, *reboot = NULL,
+               *catalog_path = NULL, *busy = NULL;
+    const struct avs_opt opts[] = {
+        {"--json", 0, NULL, &json},
+        {"--dry-run", 0, NULL, &dry_run},
+        {"--replacement", 1, &replacement, NULL},
+        {"--sha256", 1, &sha, NULL},
+        {"--replacement-args", 1, &rargs, NULL},
+        {"--password-file", 1, &pwfile, NULL},
+        {"--password-prompt", 0, NULL, &prompt},
+        {"--reboot", 1, &reboot, NULL},
+        {"--catalog", 1, &catalog_path, NULL},
+        {"--busy-timeout", 1, &busy, NULL},
+        {NULL, 0, NULL, NULL},
+    };
+    struct avs_remediate_opts o;
+    struct avs_remediate_result r;
+    struct avs_catalog cat;
+    char *desc = NULL, *password = NULL;
+    int code;
+
+    if (avs_args_parse(opts, argc, argv, "remediate", err) != 0)
+        return AVS_EXIT_USAGE;
+    memset(&o, 0, sizeof o);
+    o.busy_timeout_ms = AVS_BUSY_TIMEOUT_DEFAULT_MS;
+    if (replacement && !sha)
+        return usage(err, "--replacement needs --sha256 HEX (the package's SHA-256)");
+    if (sha && !replacement)
+        return usage(err, "--sha256 goes with --replacement FILE");
+    if (rargs && !replacement)
+        return usage(err, "--replacement-args goes with --replacement FILE");
+    if (pwfile && prompt)
+        return usage(err, "give --password-file or --password-prompt, not both");
+    if (reboot && strcmp(reboot, "never") == 0)
+        o.reboot = AVS_REBOOT_NEVER;
+    else if (reboot && strcmp(reboot, "if-needed") == 0)
+        o.reboot = AVS_REBOOT_IF_NEEDED;
+    else if (reboot)
+        return usage(err, "--reboot takes 'never' or 'if-needed'");
+    if (busy && parse_seconds(&o.busy_timeout_ms, busy) != 0)
+        return usage(err, "--busy-timeout takes whole seconds from 0 to 3600");
+
+    code = avs_cli_load_catalog(&cat, &desc, catalog_path, "remediate", err);
+    if (code)
+        return code;
+    if ((pwfile || prompt) && (code = read_password(&password, pwfile, prompt, err)) != 0)
+        goto done;
+
+    o.dry_run = dry_run;
+    o.replacement = replacement;
+    o.sha256_hex = sha;
+    o.replacement_args = rargs;
+    o.password = password;
+    o.catalog = &cat;
+    o.catalog_desc = desc;
+    if (avs_remediate(&r, &o) != 0) {
+        fputs("avswap remediate: out of memory\n", err);
+        code = AVS_EXIT_FAILED;
+        goto done;
+    }
+    code = r.exit_code;
+    if (json)
+        avs_report_remediate_json(out, &r, dry_run);
+    else
+        avs_report_remediate_text(out, &r, dry_run);
+    avs_remediate_result_free(&r);
+done:
+    avs_secret_free(password);
+    avs_catalog_free(&cat);
+    free(desc);
+    return code;
+}

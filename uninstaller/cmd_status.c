@@ -1,0 +1,217 @@
+/* `avswap status` and `avswap evidence`: what the journal says, for the helpdesk and auditors. */
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "args.h"
+#include "commands.h"
+#include "exitcode.h"
+#include "journal.h"
+#include "journal_fold.h"
+#include "json.h"
+
+char *avs_cli_journal_path(void)
+{
+    struct avs_os_folders f;
+    struct avs_buf b = AVS_BUF_INIT;
+    if (avs_os_folders(&f) != 0)
+        return NULL;
+    avs_buf_printf(&b, "%s\\AvSwap\\journal.jsonl", f.program_data);
+    avs_os_folders_free(&f);
+    return avs_buf_detach(&b);
+}
+
+static const char *step_state(const struct avs_run_step *s)
+{
+    switch (s->state) {
+    case AVS_STEP_NOT_STARTED: return "not started";
+    case AVS_STEP_INTERRUPTED: return "interrupted";
+    case AVS_STEP_ENDED: break;
+    }
+    return avs_journal_code_ok(s->outcome) ? "done" : "failed";
+}
+
+static const char *phase(const struct avs_run_state *st, int running)
+{
+    if (!st->run_id)
+        return "no remediation recorded";
+    if (running)
+        return "running";
+    if (st->has_outcome && st->outcome == AVS_EXIT_REBOOT)
+        return "waiting for restart";
+    if (st->finished)
+        return "finished";
+    return "interrupted (run avswap remediate to continue)";
+}
+
+static void status_json(FILE *out, const struct avs_run_state *st, const struct avs_journal_check *chk,
+                        int running)
+{
+    struct avs_buf b = AVS_BUF_INIT;
+    struct avs_json j;
+    avs_json_init(&j, &b);
+    avs_json_object_begin(&j);
+    avs_json_kv_string(&j, "run_id", st->run_id);
+    avs_json_kv_string(&j, "phase", phase(st, running));
+    avs_json_key(&j, "exit_code");
+    if (st->has_outcome)
+        avs_json_int(&j, st->outcome);
+    else
+        avs_json_null(&j);
+    avs_json_kv_bool(&j, "compliant", st->has_outcome && st->outcome == 0);
+    avs_json_kv_bool(&j, "reboot_pending", st->reboot_pending);
+    avs_json_key(&j, "products");
+    avs_json_array_begin(&j);
+    for (size_t i = 0; i < st->product_count; i++) {
+        const struct avs_run_product *p = &st->products[i];
+        avs_json_object_begin(&j);
+        avs_json_kv_string(&j, "name", p->product);
+        avs_json_kv_string(&j, "version", p->version);
+        avs_json_kv_string(&j, "product_code", p->product_code);
+        avs_json_kv_string(&j, "state", step_state(&p->remove));
+        avs_json_key(&j, "result");
+        if (p->remove.state == AVS_STEP_ENDED)
+            avs_json_int(&j, p->remove.outcome);
+        else
+            avs_json_null(&j);
+        avs_json_object_end(&j);
+    }
+    avs_json_array_end(&j);
+    avs_json_key(&j, "replacement");
+    avs_json_object_begin(&j);
+    avs_json_kv_string(&j, "staged", step_state(&st->stage));
+    avs_json_kv_string(&j, "installed", step_state(&st->install));
+    avs_json_kv_string(&j, "running", step_state(&st->verify));
+    avs_json_object_end(&j);
+    avs_json_kv_string(&j, "journal",
+                       chk->status == AVS_JOURNAL_INTACT ? "intact"
+                       : chk->status == AVS_JOURNAL_TORN ? "torn last line"
+                                                          : "damaged");
+    avs_json_object_end(&j);
+    avs_buf_putc(&b, '\n');
+    if (!b.err)
+        fwrite(b.data, 1, b.len, out);
+    avs_buf_free(&b);
+}
+
+static void status_text(FILE *out, const struct avs_run_state *st, const struct avs_journal_check *chk,
+                        int running)
+{
+    fprintf(out, "Remediation: %s\n", phase(st, running));
+    if (!st->run_id)
+        return;
+    fprintf(out, "Run: %s\n", st->run_id);
+    if (st->has_outcome)
+        fprintf(out, "Exit code: %" PRId64 "%s\n", st->outcome,
+                st->outcome == 0 ? " (compliant)" : "");
+    fprintf(out, "Restart pending: %s\n", st->reboot_pending ? "yes" : "no");
+    fputs("Products:\n", out);
+    for (size_t i = 0; i < st->product_count; i++) {
+        const struct avs_run_product *p = &st->products[i];
+        fputs("  - ", out);
+        avs_report_put_safe(out, p->product ? p->product : p->product_code);
+        fprintf(out, ": %s", step_state(&p->remove));
+        if (p->remove.state == AVS_STEP_ENDED)
+            fprintf(out, " (result %" PRId64 ")", p->remove.outcome);
+        fputc('\n', out);
+    }
+    fprintf(out, "Replacement: staged %s, installed %s, running %s\n", step_state(&st->stage),
+            step_state(&st->install), step_state(&st->verify));
+    fprintf(out, "Journal: %s (%zu records)\n",
+            chk->status == AVS_JOURNAL_INTACT ? "intact"
+            : chk->status == AVS_JOURNAL_TORN ? "torn last line (an interrupted write)"
+                                               : "DAMAGED - run avswap evidence verify",
+            chk->records);
+}
+
+int avs_cmd_status(int argc, char **argv, FILE *out, FILE *err)
+{
+    int json = 0;
+    const struct avs_opt opts[] = {{"--json", 0, NULL, &json}, {NULL, 0, NULL, NULL}};
+    struct avs_journal_check chk;
+    struct avs_journal_rec *recs = NULL;
+    struct avs_run_state st;
+    size_t n = 0;
+    int code = AVS_EXIT_OK, running = 0;
+    char *path;
+
+    if (avs_args_parse(opts, argc, argv, "status", err) != 0)
+        return AVS_EXIT_USAGE;
+    if (!(path = avs_cli_journal_path()))
+        return AVS_EXIT_FAILED;
+    memset(&st, 0, sizeof st);
+    memset(&chk, 0, sizeof chk);
+    int rc = avs_journal_load(&chk, &recs, &n, path);
+    if (rc && rc != AVS_ENOENT) {
+        fprintf(err, "avswap status: cannot read the journal %s: %s\n", path, avs_strerror(rc));
+        code = AVS_EXIT_FAILED;
+        goto done;
+    }
+    struct avs_fold_error ferr = {0, NULL};
+    if (avs_journal_fold(&st, recs, n, &ferr) != 0) {
+        fprintf(err, "avswap status: the journal does not describe a run (line %zu: %s)\n",
+                ferr.line, ferr.why ? ferr.why : "?");
+        code = AVS_EXIT_FAILED;
+        goto done;
+    }
+    avs_os_mutex *m = NULL;
+    running = avs_os_mutex_acquire(&m, AVS_REMEDIATE_MUTEX) == AVS_EBUSY;
+    avs_os_mutex_release(m);
+    if (json)
+        status_json(out, &st, &chk, running);
+    else
+        status_text(out, &st, &chk, running);
+done:
+    avs_run_state_free(&st);
+    avs_journal_recs_free(recs, n);
+    free(path);
+    return code;
+}
+
+int avs_cmd_evidence(int argc, char **argv, FILE *out, FILE *err)
+{
+    struct avs_journal_check chk;
+    char *path = NULL;
+    int code = AVS_EXIT_FAILED, rc;
+
+    memset(&chk, 0, sizeof chk);
+    if (argc == 1 && strcmp(argv[0], "verify") == 0) {
+        if (!(path = avs_cli_journal_path()))
+            return AVS_EXIT_FAILED;
+        rc = avs_journal_load(&chk, NULL, NULL, path);
+    } else if (argc == 2 && strcmp(argv[0], "export") == 0) {
+        if (!(path = avs_cli_journal_path()))
+            return AVS_EXIT_FAILED;
+        rc = avs_journal_export(&chk, path, argv[1]);
+    } else {
+        fputs("avswap evidence: expected 'verify' or 'export FILE'\n"
+              "Try 'avswap --help' for the list of commands and options.\n",
+              err);
+        return AVS_EXIT_USAGE;
+    }
+    if (rc) {
+        fprintf(err, "avswap evidence %s: %s: %s\n", argv[0],
+                rc == AVS_ENOENT ? "no journal at" : "cannot read the journal", path);
+        if (rc != AVS_ENOENT)
+            fprintf(err, "  %s\n", avs_strerror(rc));
+        goto done;
+    }
+    if (argv[0][0] == 'e')
+        fprintf(out, "Exported %zu verified record(s) to %s (gzip-compressed JSON lines)\n",
+                chk.records, argv[1]);
+    if (chk.status == AVS_JOURNAL_INTACT) {
+        fprintf(out, "Journal intact: %zu record(s), chain verified; last record seq %" PRId64
+                     ", SHA-256 %s\n",
+                chk.records, chk.last_seq, chk.last_hash);
+        code = AVS_EXIT_OK;
+    } else {
+        fprintf(out, "Journal NOT intact: line %zu %s: %s (%zu record(s) before it verified)\n",
+                chk.bad_line, chk.status == AVS_JOURNAL_TORN ? "is torn" : "is the first bad record",
+                chk.why, chk.records);
+        /* An export succeeded even so: the auditor gets what is there, damage included. */
+        code = argv[0][0] == 'e' ? AVS_EXIT_OK : AVS_EXIT_FAILED;
+    }
+done:
+    free(path);
+    return code;
+}
