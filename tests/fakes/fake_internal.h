@@ -4,6 +4,11 @@
 
 #include "os.h"
 
+/* realloc and strdup that abort on failure: a test double may; core code under test never
+ * relies on them. fake_xstrdup(NULL) is NULL. */
+void *fake_xrealloc(void *p, size_t n);
+char *fake_xstrdup(const char *s);
+
 /* Removes product CODE from the MSI list (case-insensitive); 1 when it was there. */
 int fake_msi_remove(const char *code);
 /* 1 when product CODE is in the MSI list. */

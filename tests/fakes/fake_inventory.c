@@ -25,26 +25,6 @@ static struct {
     int64_t now;
 } S;
 
-void fake_inventory_reset(void);
-
-static void *xalloc(void *p, size_t n)
-{
-    void *q = realloc(p, n ? n : 1);
-    if (!q)
-        abort();
-    return q;
-}
-
-static char *dup(const char *s)
-{
-    if (!s)
-        return NULL;
-    char *p = avs_strdup(s);
-    if (!p)
-        abort();
-    return p;
-}
-
 void fake_inventory_reset(void)
 {
     avs_os_msi_products_free(S.msi, S.n_msi);
@@ -59,9 +39,9 @@ void fake_inventory_reset(void)
     free(S.sid);
     memset(&S, 0, sizeof S);
     fake_remediate_reset();
-    S.host = dup("TESTHOST");
-    S.user = dup("CORP\\helpdesk");
-    S.sid = dup("S-1-5-21-1000-2000-3000-1001");
+    S.host = fake_xstrdup("TESTHOST");
+    S.user = fake_xstrdup("CORP\\helpdesk");
+    S.sid = fake_xstrdup("S-1-5-21-1000-2000-3000-1001");
     S.elevated = 1;
     S.now = 1795000000000LL; /* 2026-11-18T07:06:40Z */
 }
@@ -71,15 +51,15 @@ void fake_inventory_reset(void)
 void fake_msi_add(const char *code, const char *sid, enum avs_msi_context ctx, const char *name,
                   const char *version, const char *publisher)
 {
-    S.msi = xalloc(S.msi, (S.n_msi + 1) * sizeof *S.msi);
+    S.msi = fake_xrealloc(S.msi, (S.n_msi + 1) * sizeof *S.msi);
     struct avs_os_msi_product *p = &S.msi[S.n_msi++];
     memset(p, 0, sizeof *p);
-    p->product_code = dup(code);
-    p->user_sid = dup(sid);
+    p->product_code = fake_xstrdup(code);
+    p->user_sid = fake_xstrdup(sid);
     p->context = ctx;
-    p->name = dup(name);
-    p->version = dup(version);
-    p->publisher = dup(publisher);
+    p->name = fake_xstrdup(name);
+    p->version = fake_xstrdup(version);
+    p->publisher = fake_xstrdup(publisher);
 }
 
 void fake_msi_fail(int err)
@@ -93,15 +73,15 @@ int avs_os_msi_products(struct avs_os_msi_product **out, size_t *out_count)
     *out_count = 0;
     if (S.msi_fail)
         return S.msi_fail;
-    struct avs_os_msi_product *list = xalloc(NULL, S.n_msi * sizeof *list);
+    struct avs_os_msi_product *list = fake_xrealloc(NULL, S.n_msi * sizeof *list);
     for (size_t i = 0; i < S.n_msi; i++) {
         list[i] = S.msi[i];
-        list[i].product_code = dup(S.msi[i].product_code);
-        list[i].user_sid = dup(S.msi[i].user_sid);
-        list[i].name = dup(S.msi[i].name);
-        list[i].version = dup(S.msi[i].version);
-        list[i].publisher = dup(S.msi[i].publisher);
-        list[i].install_location = dup(S.msi[i].install_location);
+        list[i].product_code = fake_xstrdup(S.msi[i].product_code);
+        list[i].user_sid = fake_xstrdup(S.msi[i].user_sid);
+        list[i].name = fake_xstrdup(S.msi[i].name);
+        list[i].version = fake_xstrdup(S.msi[i].version);
+        list[i].publisher = fake_xstrdup(S.msi[i].publisher);
+        list[i].install_location = fake_xstrdup(S.msi[i].install_location);
     }
     *out = list;
     *out_count = S.n_msi;
@@ -126,10 +106,10 @@ void avs_os_msi_products_free(struct avs_os_msi_product *list, size_t count)
 void fake_service_add(const char *name, const char *display, int is_driver,
                       enum avs_svc_state state)
 {
-    S.svc = xalloc(S.svc, (S.n_svc + 1) * sizeof *S.svc);
+    S.svc = fake_xrealloc(S.svc, (S.n_svc + 1) * sizeof *S.svc);
     struct avs_os_service *s = &S.svc[S.n_svc++];
-    s->name = dup(name);
-    s->display_name = dup(display);
+    s->name = fake_xstrdup(name);
+    s->display_name = fake_xstrdup(display);
     s->is_driver = is_driver;
     s->state = state;
 }
@@ -145,11 +125,11 @@ int avs_os_services(struct avs_os_service **out, size_t *out_count)
     *out_count = 0;
     if (S.svc_fail)
         return S.svc_fail;
-    struct avs_os_service *list = xalloc(NULL, S.n_svc * sizeof *list);
+    struct avs_os_service *list = fake_xrealloc(NULL, S.n_svc * sizeof *list);
     for (size_t i = 0; i < S.n_svc; i++) {
         list[i] = S.svc[i];
-        list[i].name = dup(S.svc[i].name);
-        list[i].display_name = dup(S.svc[i].display_name);
+        list[i].name = fake_xstrdup(S.svc[i].name);
+        list[i].display_name = fake_xstrdup(S.svc[i].display_name);
     }
     *out = list;
     *out_count = S.n_svc;
@@ -175,8 +155,8 @@ void fake_wsc_enable(void)
 void fake_wsc_add(const char *name, uint32_t state)
 {
     S.wsc_enabled = 1;
-    S.wsc = xalloc(S.wsc, (S.n_wsc + 1) * sizeof *S.wsc);
-    S.wsc[S.n_wsc].display_name = dup(name);
+    S.wsc = fake_xrealloc(S.wsc, (S.n_wsc + 1) * sizeof *S.wsc);
+    S.wsc[S.n_wsc].display_name = fake_xstrdup(name);
     S.wsc[S.n_wsc].path = NULL;
     S.wsc[S.n_wsc++].product_state = state;
 }
@@ -187,11 +167,11 @@ int avs_os_wsc_antivirus(struct avs_os_wsc_product **out, size_t *out_count)
     *out_count = 0;
     if (!S.wsc_enabled)
         return AVS_EUNAVAIL;
-    struct avs_os_wsc_product *list = xalloc(NULL, S.n_wsc * sizeof *list);
+    struct avs_os_wsc_product *list = fake_xrealloc(NULL, S.n_wsc * sizeof *list);
     for (size_t i = 0; i < S.n_wsc; i++) {
         list[i] = S.wsc[i];
-        list[i].display_name = dup(S.wsc[i].display_name);
-        list[i].path = dup(S.wsc[i].path);
+        list[i].display_name = fake_xstrdup(S.wsc[i].display_name);
+        list[i].path = fake_xstrdup(S.wsc[i].path);
     }
     *out = list;
     *out_count = S.n_wsc;
@@ -215,13 +195,13 @@ int avs_os_event_write(uint32_t id, const char *const *strings, size_t count)
         return S.events_fail;
     if (count > 16)
         return AVS_EINVAL; /* the real one has no such limit; no AvSwap event comes close */
-    S.events = xalloc(S.events, (S.n_events + 1) * sizeof *S.events);
+    S.events = fake_xrealloc(S.events, (S.n_events + 1) * sizeof *S.events);
     struct fake_event *e = &S.events[S.n_events++];
     memset(e, 0, sizeof *e);
     e->id = id;
     e->count = count;
     for (size_t i = 0; i < count; i++)
-        e->strings[i] = dup(strings[i] ? strings[i] : "(null)");
+        e->strings[i] = fake_xstrdup(strings[i] ? strings[i] : "(null)");
     return 0;
 }
 
@@ -263,18 +243,18 @@ void fake_identity_set(const char *host, const char *user, const char *sid, int 
     free(S.host);
     free(S.user);
     free(S.sid);
-    S.host = dup(host);
-    S.user = dup(user);
-    S.sid = dup(sid);
+    S.host = fake_xstrdup(host);
+    S.user = fake_xstrdup(user);
+    S.sid = fake_xstrdup(sid);
     S.elevated = elevated;
 }
 
 int avs_os_identity(struct avs_os_identity *out)
 {
     memset(out, 0, sizeof *out);
-    out->host = dup(S.host);
-    out->user = dup(S.user);
-    out->user_sid = dup(S.sid);
+    out->host = fake_xstrdup(S.host);
+    out->user = fake_xstrdup(S.user);
+    out->user_sid = fake_xstrdup(S.sid);
     out->elevated = S.elevated;
     return 0;
 }

@@ -1,5 +1,6 @@
 /* The in-memory machine behind tests/fakes/fake_os.h. Plain arrays and linear searches: the
  * machines tests build are small, and simple code is easier to trust as a test oracle. */
+#include "fake_internal.h"
 #include "fake_os.h"
 
 #include <stdlib.h>
@@ -40,7 +41,7 @@ static struct {
 /* fake_inventory.c: everything that is not the registry. */
 void fake_inventory_reset(void);
 
-static void *xrealloc(void *p, size_t n)
+void *fake_xrealloc(void *p, size_t n)
 {
     void *q = realloc(p, n ? n : 1);
     if (!q)
@@ -48,7 +49,7 @@ static void *xrealloc(void *p, size_t n)
     return q;
 }
 
-static char *xstrdup(const char *s)
+char *fake_xstrdup(const char *s)
 {
     if (!s)
         return NULL;
@@ -92,17 +93,17 @@ static struct fkey *make_key(enum avs_reg_root root, enum avs_reg_view view, con
     /* Parents exist implicitly, as in a real hive. */
     const char *slash = strrchr(path, '\\');
     if (slash) {
-        char *parent = xstrdup(path);
+        char *parent = fake_xstrdup(path);
         parent[slash - path] = '\0';
         make_key(root, view, parent);
         free(parent);
     }
-    M.keys = xrealloc(M.keys, (M.n_keys + 1) * sizeof *M.keys);
+    M.keys = fake_xrealloc(M.keys, (M.n_keys + 1) * sizeof *M.keys);
     k = &M.keys[M.n_keys++];
     memset(k, 0, sizeof *k);
     k->root = root;
     k->view = view;
-    k->path = xstrdup(path);
+    k->path = fake_xstrdup(path);
     return k;
 }
 
@@ -120,15 +121,15 @@ void fake_reg_set_raw(enum avs_reg_root root, enum avs_reg_view view, const char
         if (strcasecmp(k->values[i].name, name) == 0)
             v = &k->values[i];
     if (!v) {
-        k->values = xrealloc(k->values, (k->n_values + 1) * sizeof *k->values);
+        k->values = fake_xrealloc(k->values, (k->n_values + 1) * sizeof *k->values);
         v = &k->values[k->n_values++];
-        v->name = xstrdup(name);
+        v->name = fake_xstrdup(name);
     } else {
         free(v->data);
     }
     v->type = type;
     v->size = size;
-    v->data = xrealloc(NULL, size);
+    v->data = fake_xrealloc(NULL, size);
     if (size)
         memcpy(v->data, data, size);
 }
@@ -138,7 +139,7 @@ void fake_reg_set_sz(enum avs_reg_root root, enum avs_reg_view view, const char 
 {
     /* Encode UTF-8 to UTF-16LE, with the terminating NUL a well-behaved installer writes. */
     size_t n = strlen(utf8);
-    unsigned char *w = xrealloc(NULL, (n + 1) * 4);
+    unsigned char *w = fake_xrealloc(NULL, (n + 1) * 4);
     size_t o = 0;
     const unsigned char *p = (const unsigned char *)utf8;
     while (*p) {
@@ -202,10 +203,10 @@ static int open_path(avs_os_key **out, enum avs_reg_root root, const char *path,
         return AVS_ENOENT;
     if (k && k->fail)
         return k->fail;
-    avs_os_key *h = xrealloc(NULL, sizeof *h);
+    avs_os_key *h = fake_xrealloc(NULL, sizeof *h);
     h->root = root;
     h->view = view;
-    h->path = xstrdup(path);
+    h->path = fake_xstrdup(path);
     M.open_handles++;
     *out = h;
     return 0;
@@ -247,7 +248,7 @@ int avs_os_reg_subkey(char **out, avs_os_key *key, size_t index)
         if (!*rest || strchr(rest, '\\'))
             continue; /* the key itself, or a grandchild */
         if (seen++ == index) {
-            *out = xstrdup(rest);
+            *out = fake_xstrdup(rest);
             return 0;
         }
     }
@@ -268,7 +269,7 @@ int avs_os_reg_value(struct avs_reg_value *out, avs_os_key *key, const char *nam
             return AVS_ETOOBIG;
         out->type = v->type;
         out->size = v->size;
-        out->data = v->size ? xrealloc(NULL, v->size) : NULL;
+        out->data = v->size ? fake_xrealloc(NULL, v->size) : NULL;
         if (v->size)
             memcpy(out->data, v->data, v->size);
         return 0;
