@@ -54,6 +54,19 @@ static int push_str(char ***arr, size_t *n, const char *s)
     return 0;
 }
 
+/* Appends one zeroed element of SIZE bytes to the array *ARR of *N elements; NULL when out of
+ * memory (the array is then unchanged). */
+static void *grow_one(void *arr, size_t *n, size_t size)
+{
+    void **a = arr;
+    char *g = realloc(*a, (*n + 1) * size);
+    if (!g)
+        return NULL;
+    *a = g;
+    memset(g + *n * size, 0, size);
+    return g + (*n)++ * size;
+}
+
 static void free_strs(char **arr, size_t n)
 {
     for (size_t i = 0; i < n; i++)
@@ -218,31 +231,20 @@ static int open_section(struct parser *p, char *hdr)
                 return fail(p, "[%s] is defined twice in this file", id);
         }
         if (is_product) {
-            struct avs_cat_product *g =
-                realloc(p->add.products, (p->add.n_products + 1) * sizeof *g);
-            if (!g)
+            struct avs_cat_product *x =
+                grow_one(&p->add.products, &p->add.n_products, sizeof *x);
+            if (!x)
                 return AVS_ENOMEM;
-            p->add.products = g;
-            struct avs_cat_product *x = &g[p->add.n_products];
-            memset(x, 0, sizeof *x);
             x->line = p->line;
             x->id = avs_strdup(id);
             x->origin = avs_strdup(p->origin);
-            p->add.n_products++;
             if (!x->id || !x->origin)
                 return AVS_ENOMEM;
             p->kind = SEC_PRODUCT;
         } else {
-            struct avs_cat_approved *g =
-                realloc(p->add.approved, (p->add.n_approved + 1) * sizeof *g);
-            if (!g)
-                return AVS_ENOMEM;
-            p->add.approved = g;
-            struct avs_cat_approved *x = &g[p->add.n_approved];
-            memset(x, 0, sizeof *x);
-            x->id = avs_strdup(id);
-            p->add.n_approved++;
-            if (!x->id)
+            struct avs_cat_approved *x =
+                grow_one(&p->add.approved, &p->add.n_approved, sizeof *x);
+            if (!x || !(x->id = avs_strdup(id)))
                 return AVS_ENOMEM;
             p->kind = SEC_APPROVED;
         }
@@ -254,16 +256,9 @@ static int open_section(struct parser *p, char *hdr)
         for (size_t i = 0; i < p->add.n_components; i++)
             if (avs_str_ieq(p->add.components[i].pattern, id))
                 return fail(p, "[component %s] is defined twice in this file", id);
-        struct avs_cat_component *g =
-            realloc(p->add.components, (p->add.n_components + 1) * sizeof *g);
-        if (!g)
-            return AVS_ENOMEM;
-        p->add.components = g;
-        struct avs_cat_component *x = &g[p->add.n_components];
-        memset(x, 0, sizeof *x);
-        x->pattern = avs_strdup(id);
-        p->add.n_components++;
-        if (!x->pattern)
+        struct avs_cat_component *x =
+            grow_one(&p->add.components, &p->add.n_components, sizeof *x);
+        if (!x || !(x->pattern = avs_strdup(id)))
             return AVS_ENOMEM;
         p->kind = SEC_COMPONENT;
         return 0;
