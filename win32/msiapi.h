@@ -11,10 +11,24 @@
 #include "win32.h" /* <windows.h> first */
 
 #include <msi.h>
+#include <msiquery.h>
 
 struct avs_msi_api {
     __typeof__(&MsiEnumProductsExW) enum_products_ex;
     __typeof__(&MsiGetProductInfoExW) get_product_info_ex;
+    /* Remediation (msiaction.c): remove and install products, read a package. */
+    __typeof__(&MsiSetInternalUI) set_internal_ui;
+    __typeof__(&MsiEnableLogW) enable_log;
+    __typeof__(&MsiConfigureProductExW) configure_product_ex;
+    __typeof__(&MsiInstallProductW) install_product;
+    __typeof__(&MsiQueryProductStateW) query_product_state;
+    __typeof__(&MsiOpenDatabaseW) open_database;
+    __typeof__(&MsiDatabaseOpenViewW) database_open_view;
+    __typeof__(&MsiViewExecute) view_execute;
+    __typeof__(&MsiViewFetch) view_fetch;
+    __typeof__(&MsiViewClose) view_close;
+    __typeof__(&MsiRecordGetStringW) record_get_string;
+    __typeof__(&MsiCloseHandle) close_handle;
 };
 
 /* The loaded functions in *out (static, valid for the life of the process: msi.dll is loaded

@@ -46,6 +46,22 @@ int avs_wide_to_utf8_n(char **out, const wchar_t *w, size_t len);
  * MAX_PATH. AVS_EINVAL for an empty path or invalid UTF-8. */
 int avs_win32_path(wchar_t **out, const char *path, size_t suffix_chars);
 
+/* Loads DLL (a bare file name such as L"msi.dll") from System32 only, never from the folder
+ * of the executable or the search path (see msiapi.h). NULL with the last error set on
+ * failure. Implemented in msiapi.c. */
+HMODULE avs_win32_load_system32(const wchar_t *dll);
+
+/* *out = 1 when PATH (a full path as avs_win32_path() returns it), or any folder on the way to
+ * it below the volume root, is a reparse point (symbolic link, junction, mount point); parts
+ * that do not exist yet are not. Implemented in stage.c. */
+int avs_win32_reparse_on_path(int *out, const wchar_t *path);
+
+/* Enables privilege NAME (SE_*_NAME) on the process token. *out_token and *out_prev hold what
+ * avs_win32_privilege_restore() needs to put it back (and close the token). AVS_EACCES when the
+ * token does not hold the privilege at all. Implemented in system.c. */
+int avs_win32_privilege_enable(HANDLE *out_token, TOKEN_PRIVILEGES *out_prev, const wchar_t *name);
+void avs_win32_privilege_restore(HANDLE token, const TOKEN_PRIVILEGES *prev);
+
 /* The process token's user (TOKEN_USER with its SID), malloc'd in *out: free() it.
  * Implemented in identity.c; eventlog.c attaches the SID to every event. */
 int avs_win32_token_user(TOKEN_USER **out);
