@@ -344,8 +344,8 @@ static int finish(struct rctx *c)
         break;
     }
     case AVS_EXIT_REBOOT: {
-        const char *s[1] = {c->r->n_remaining ? "removals finish at the restart"
-                                              : "a removal finishes at the restart"};
+        const char *s[1] = {"a removal finishes at the restart"};
+        char why[200];
         if (!c->r->reason)
             avs_rem_stop(c, code, "reboot", "restart Windows to finish; AvSwap continues after it");
         if (c->journal && !c->o->dry_run) {
@@ -355,11 +355,20 @@ static int finish(struct rctx *c)
                 avs_rem_record(c, &b, 0, NULL, 0);
             avs_os_reboot_marker_set(c->r->run_id);
         }
+        if (c->o->reboot == AVS_REBOOT_IF_NEEDED && !c->o->dry_run) {
+            int err = avs_os_reboot_request("AvSwap: restarting to finish replacing prohibited "
+                                            "antivirus software",
+                                            AVS_REBOOT_GRACE_S);
+            if (err)
+                snprintf(why, sizeof why, "Windows could not be asked to restart (%s); restart it, "
+                                          "then run AvSwap again", avs_strerror(err));
+            else
+                snprintf(why, sizeof why, "Windows restarts in %u seconds; AvSwap continues after "
+                                          "it", AVS_REBOOT_GRACE_S);
+            avs_rem_stop(c, code, "reboot", why);
+            s[0] = why;
+        }
         record_outcome(c, code, AVS_EV_OUTCOME_REBOOT, s, 1);
-        if (c->o->reboot == AVS_REBOOT_IF_NEEDED && !c->o->dry_run)
-            avs_os_reboot_request("AvSwap: restarting to finish replacing prohibited antivirus "
-                                  "software",
-                                  AVS_REBOOT_GRACE_S);
         break;
     }
     case AVS_EXIT_BLOCKED: {

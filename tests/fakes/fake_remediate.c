@@ -64,6 +64,7 @@ static struct {
     int64_t mono;
     unsigned char rnd;
     char marker[64];
+    int reboot_err;
 } R;
 
 static void copy(char *dst, size_t cap, const char *src)
@@ -598,7 +599,12 @@ int avs_os_reboot_request(const char *reason, uint32_t grace_s)
     (void)reason;
     (void)grace_s;
     R.reboots++;
-    return 0;
+    return R.reboot_err;
+}
+
+void fake_reboot_request_fails(int err)
+{
+    R.reboot_err = err;
 }
 
 int avs_os_read_password(char **out, const char *prompt)

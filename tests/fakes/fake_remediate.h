@@ -80,6 +80,8 @@ void fake_installer_busy(int n);
 void fake_disk_free(uint64_t bytes);
 void fake_console_password(const char *password); /* NULL: no console */
 size_t fake_reboot_requests(void);
+/* Asking Windows to restart fails with ERR (as Wine's stub InitiateShutdownW does). */
+void fake_reboot_request_fails(int err);
 /* Windows restarts: the reboot marker and every mutex are gone. */
 void fake_reboot(void);
 /* Total milliseconds slept (avs_os_sleep_ms); sleeping also advances both clocks. */

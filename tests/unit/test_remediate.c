@@ -361,6 +361,22 @@ Test(remediate, reboot_if_needed_asks_windows_to_restart)
     run();
     cr_expect_eq(res.exit_code, AVS_EXIT_REBOOT);
     cr_expect_eq(fake_reboot_requests(), 1);
+    cr_expect(strstr(res.reason, "restarts in 300 seconds") != NULL, "%s", res.reason);
+}
+
+Test(remediate, a_refused_restart_request_is_reported)
+{
+    kes();
+    defender();
+    fake_msi_uninstall_result(KES, 3010);
+    fake_reboot_request_fails(AVS_EUNAVAIL);
+    opts.reboot = AVS_REBOOT_IF_NEEDED;
+    run();
+    cr_expect_eq(res.exit_code, AVS_EXIT_REBOOT);
+    cr_expect(strstr(res.reason, "could not be asked to restart") != NULL, "%s", res.reason);
+    const struct fake_event *e = fake_event_find(AVS_EV_OUTCOME_REBOOT);
+    cr_assert_not_null(e);
+    cr_expect(strstr(e->strings[1], "could not be asked to restart") != NULL, "%s", e->strings[1]);
 }
 
 /* A crash at the Nth journal write (1-based): the append fails after writing part of the line,
