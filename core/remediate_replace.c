@@ -213,6 +213,42 @@ static int approved_running(struct rctx *c, const char **service)
     return 0;
 }
 
+/* Where Security Center exists, an approved product must also show there as enabled: Windows'
+ * own view of whether the machine is protected. Polled, since registration follows the service
+ * start by a few seconds. 1: yes, or Security Center is absent (Windows Server); 0: not within
+ * the bound. */
+#define AVS_WSC_WAIT_MS (90u * 1000u)
+#define AVS_WSC_POLL_MS 3000u
+
+static int wsc_protected(struct rctx *c, const char **state)
+{
+    for (uint32_t waited = 0;; waited += AVS_WSC_POLL_MS) {
+        struct avs_os_wsc_product *list = NULL;
+        size_t n = 0;
+        int rc = avs_os_wsc_antivirus(&list, &n);
+        if (rc) {
+            *state = "Security Center not present";
+            return 1;
+        }
+        int ok = 0;
+        for (size_t i = 0; i < n && !ok; i++) {
+            if (!list[i].display_name || avs_catalog_match_name(c->o->catalog, list[i].display_name))
+                continue;
+            ok = ((list[i].product_state >> 12) & 3u) == 1;
+        }
+        avs_os_wsc_free(list, n);
+        if (ok) {
+            *state = "Security Center: enabled";
+            return 1;
+        }
+        if (waited >= AVS_WSC_WAIT_MS) {
+            *state = "Security Center shows no enabled approved antivirus";
+            return 0;
+        }
+        avs_os_sleep_ms(AVS_WSC_POLL_MS);
+    }
+}
+
 static int install(struct rctx *c, int *result, const char **what)
 {
     struct avs_buf log = AVS_BUF_INIT, cmd = AVS_BUF_INIT;
@@ -317,12 +353,19 @@ int avs_rem_replacement_install(struct rctx *c)
         return c->r->exit_code;
     if (c->approved && c->approved->service)
         (void)avs_os_service_start(c->approved->service, AVS_SERVICE_START_TIMEOUT_MS);
+    const char *wsc = "";
     int running = approved_running(c, &service);
+    int protected_ = running && wsc_protected(c, &wsc);
+    char detail[200];
+    snprintf(detail, sizeof detail, "%s%s%s", running ? service : "no approved antivirus service "
+                                                                  "is running",
+             running ? "; " : "", wsc);
     struct avs_journal_entry ve = {AVS_JSTEP_REPLACEMENT_VERIFY, AVS_JPHASE_END, name, NULL,
-                                   c->repl_code, running ? 0 : 1603,
-                                   running ? service : "no approved antivirus service is running"};
-    if (!running) {
-        snprintf(why, sizeof why, "%s was installed but no approved antivirus is running", name);
+                                   c->repl_code, protected_ ? 0 : 1603, detail};
+    if (!protected_) {
+        snprintf(why, sizeof why, "%s was installed but %s", name,
+                 running ? "Security Center shows no enabled approved antivirus"
+                         : "no approved antivirus is running");
         const char *s[2] = {name, why};
         avs_rem_record(c, &ve, AVS_EV_REPLACEMENT_FAILED, s, 2);
         fall_back(c);

@@ -190,10 +190,11 @@ int avs_cmd_evidence(int argc, char **argv, FILE *out, FILE *err)
         return AVS_EXIT_USAGE;
     }
     if (rc) {
-        fprintf(err, "avswap evidence %s: %s: %s\n", argv[0],
-                rc == AVS_ENOENT ? "no journal at" : "cannot read the journal", path);
-        if (rc != AVS_ENOENT)
-            fprintf(err, "  %s\n", avs_strerror(rc));
+        if (rc == AVS_ENOENT)
+            fprintf(err, "avswap evidence %s: no journal at %s\n", argv[0], path);
+        else
+            fprintf(err, "avswap evidence %s: cannot read the journal %s: %s\n", argv[0], path,
+                    avs_strerror(rc));
         goto done;
     }
     if (argv[0][0] == 'e')

@@ -604,3 +604,26 @@ Test(remediate, remnant_driver_alone_fails_honestly)
     cr_expect_eq(fake_msi_uninstall_calls(), 0);
     cr_expect_eq(fake_events_with_id(AVS_EV_UNSAFE_UNINSTALL), 1);
 }
+
+Test(remediate, security_center_must_show_the_replacement_enabled_where_it_exists)
+{
+    kes();
+    defender();
+    fake_wsc_add("Kaspersky Endpoint Security for Windows", 0x61000);
+    fake_wsc_add("Windows Defender", 0x60100); /* disabled: Windows does not see it protecting */
+    run();
+    cr_expect_eq(res.exit_code, AVS_EXIT_FAILED);
+    cr_expect_str_eq(res.step, "replacement-verify");
+    cr_expect(strstr(res.reason, "Security Center") != NULL, "%s", res.reason);
+    cr_expect_geq(fake_slept_ms(), 90000, "it waited for Security Center to catch up");
+}
+
+Test(remediate, security_center_showing_it_enabled_verifies)
+{
+    kes();
+    defender();
+    fake_wsc_add("Windows Defender", 0x61100);
+    run();
+    cr_expect_eq(res.exit_code, AVS_EXIT_OK, "%s", res.reason ? res.reason : "");
+    cr_expect(journal_has("Security Center: enabled"));
+}
