@@ -15,7 +15,10 @@ struct avs_buf {
     int err; /* 0, or the first AVS_E* that occurred */
 };
 
-#define AVS_BUF_INIT {NULL, 0, 0, 0}
+#define AVS_BUF_INIT                                                                               \
+    {                                                                                              \
+        NULL, 0, 0, 0                                                                              \
+    }
 
 void avs_buf_append(struct avs_buf *b, const void *data, size_t len);
 void avs_buf_puts(struct avs_buf *b, const char *s);

@@ -69,7 +69,7 @@ const struct avs_cat_product *avs_catalog_fallback(const struct avs_catalog *cat
 }
 
 const struct avs_cat_component *avs_catalog_match_component(const struct avs_catalog *cat,
-                                                           const char *name, int is_driver)
+                                                            const char *name, int is_driver)
 {
     const struct avs_cat_component *best = NULL;
     size_t best_len = 0;
@@ -85,7 +85,7 @@ const struct avs_cat_component *avs_catalog_match_component(const struct avs_cat
 }
 
 const struct avs_cat_approved *avs_catalog_approved_by_service(const struct avs_catalog *cat,
-                                                              const char *name)
+                                                               const char *name)
 {
     for (size_t i = 0; i < cat->n_approved; i++)
         if (cat->approved[i].service && avs_str_ieq(cat->approved[i].service, name))
@@ -94,7 +94,7 @@ const struct avs_cat_approved *avs_catalog_approved_by_service(const struct avs_
 }
 
 const struct avs_cat_approved *avs_catalog_approved_by_name(const struct avs_catalog *cat,
-                                                           const char *name)
+                                                            const char *name)
 {
     for (size_t i = 0; i < cat->n_approved; i++)
         for (size_t j = 0; j < cat->approved[i].n_match; j++)

@@ -17,8 +17,8 @@ enum avs_role {
 const char *avs_role_name(enum avs_role role);
 
 struct avs_cat_product {
-    char *id;   /* section id, e.g. "kes" */
-    char *name; /* canonical product name */
+    char *id;     /* section id, e.g. "kes" */
+    char *name;   /* canonical product name */
     char **match; /* globs on DisplayName / ProductName */
     size_t n_match;
     enum avs_role role;
@@ -27,7 +27,7 @@ struct avs_cat_product {
     char **password_properties; /* MSI property names that carry an uninstall password */
     size_t n_password_properties;
     char *quiet_args; /* arguments for a non-MSI uninstaller; NULL when none */
-    int line; /* where it was defined, for messages */
+    int line;         /* where it was defined, for messages */
     char *origin;
 };
 
@@ -43,7 +43,7 @@ struct avs_cat_approved {
     char *service; /* the service whose state says the product is running; may be NULL */
     char **match;  /* globs on Security Center display names and replacement package names */
     size_t n_match;
-    int coexist;   /* 1: may be installed while the prohibited product still runs (install-first) */
+    int coexist; /* 1: may be installed while the prohibited product still runs (install-first) */
 };
 
 struct avs_catalog {
@@ -89,15 +89,15 @@ const struct avs_cat_product *avs_catalog_fallback(const struct avs_catalog *cat
 
 /* The component entry matching a service or driver NAME, or NULL. */
 const struct avs_cat_component *avs_catalog_match_component(const struct avs_catalog *cat,
-                                                           const char *name, int is_driver);
+                                                            const char *name, int is_driver);
 
 /* The approved entry whose service is NAME, or NULL. */
 const struct avs_cat_approved *avs_catalog_approved_by_service(const struct avs_catalog *cat,
-                                                              const char *name);
+                                                               const char *name);
 
 /* The approved entry whose match pattern fits a Security Center display NAME, or NULL. */
 const struct avs_cat_approved *avs_catalog_approved_by_name(const struct avs_catalog *cat,
-                                                           const char *name);
+                                                            const char *name);
 
 /* 1 when a program NAME / PUBLISHER is AvSwap itself, which is never a finding. */
 int avs_catalog_is_self(const char *name, const char *publisher);

@@ -31,7 +31,8 @@ __attribute__((format(gnu_printf, 2, 3)))
 #elif defined(__GNUC__)
 __attribute__((format(printf, 2, 3)))
 #endif
-static int fail(struct parser *p, const char *fmt, ...)
+static int
+fail(struct parser *p, const char *fmt, ...)
 {
     va_list ap;
     avs_buf_printf(p->err, "%s:%d: ", p->origin, p->line);
@@ -155,8 +156,7 @@ static int parse_yesno(int *out, const char *v)
 
 static size_t entries(const struct avs_catalog *c)
 {
-    return c->n_publishers + c->n_registry_roots + c->n_products + c->n_components +
-           c->n_approved;
+    return c->n_publishers + c->n_registry_roots + c->n_products + c->n_components + c->n_approved;
 }
 
 /* Checks the section that just ended for its required keys. */
@@ -231,8 +231,7 @@ static int open_section(struct parser *p, char *hdr)
                 return fail(p, "[%s] is defined twice in this file", id);
         }
         if (is_product) {
-            struct avs_cat_product *x =
-                grow_one(&p->add.products, &p->add.n_products, sizeof *x);
+            struct avs_cat_product *x = grow_one(&p->add.products, &p->add.n_products, sizeof *x);
             if (!x)
                 return AVS_ENOMEM;
             x->line = p->line;
@@ -242,8 +241,7 @@ static int open_section(struct parser *p, char *hdr)
                 return AVS_ENOMEM;
             p->kind = SEC_PRODUCT;
         } else {
-            struct avs_cat_approved *x =
-                grow_one(&p->add.approved, &p->add.n_approved, sizeof *x);
+            struct avs_cat_approved *x = grow_one(&p->add.approved, &p->add.n_approved, sizeof *x);
             if (!x || !(x->id = avs_strdup(id)))
                 return AVS_ENOMEM;
             p->kind = SEC_APPROVED;
@@ -256,8 +254,7 @@ static int open_section(struct parser *p, char *hdr)
         for (size_t i = 0; i < p->add.n_components; i++)
             if (avs_str_ieq(p->add.components[i].pattern, id))
                 return fail(p, "[component %s] is defined twice in this file", id);
-        struct avs_cat_component *x =
-            grow_one(&p->add.components, &p->add.n_components, sizeof *x);
+        struct avs_cat_component *x = grow_one(&p->add.components, &p->add.n_components, sizeof *x);
         if (!x || !(x->pattern = avs_strdup(id)))
             return AVS_ENOMEM;
         p->kind = SEC_COMPONENT;
@@ -275,8 +272,7 @@ static int once(struct parser *p, unsigned bit, const char *key)
     return 0;
 }
 
-static int set_string(struct parser *p, char **field, unsigned bit, const char *key,
-                      const char *v)
+static int set_string(struct parser *p, char **field, unsigned bit, const char *key, const char *v)
 {
     int rc = once(p, bit, key);
     if (rc)
@@ -368,8 +364,7 @@ static int line_body(struct parser *p, char *s)
         return fail(p, "'%s' has an empty value", k);
 
     switch (p->kind) {
-    case SEC_NONE:
-        return fail(p, "'%s' appears before any [section]", k);
+    case SEC_NONE: return fail(p, "'%s' appears before any [section]", k);
     case SEC_VENDOR:
         if (strcmp(k, "publisher") == 0)
             return push_str(&p->add.publishers, &p->add.n_publishers, v);
@@ -379,8 +374,7 @@ static int line_body(struct parser *p, char *s)
             return push_str(&p->add.registry_roots, &p->add.n_registry_roots, v);
         }
         return fail(p, "unknown key '%s' in [vendor] (expected publisher or registry)", k);
-    case SEC_PRODUCT:
-        return product_key(p, k, v);
+    case SEC_PRODUCT: return product_key(p, k, v);
     case SEC_COMPONENT: {
         struct avs_cat_component *x = &p->add.components[p->add.n_components - 1];
         int rc;

@@ -44,10 +44,14 @@ const char *avs_wsc_state_name(uint32_t st)
      * but stable since Windows Vista and decoded the same way by every management tool. */
     int outdated = (st & 0x10u) != 0;
     switch ((st >> 12) & 0x3u) {
-    case 1: return outdated ? "enabled, definitions out of date" : "enabled, definitions up to date";
-    case 2: return outdated ? "snoozed, definitions out of date" : "snoozed, definitions up to date";
-    case 3: return outdated ? "expired, definitions out of date" : "expired, definitions up to date";
-    default: return outdated ? "disabled, definitions out of date" : "disabled, definitions up to date";
+    case 1:
+        return outdated ? "enabled, definitions out of date" : "enabled, definitions up to date";
+    case 2:
+        return outdated ? "snoozed, definitions out of date" : "snoozed, definitions up to date";
+    case 3:
+        return outdated ? "expired, definitions out of date" : "expired, definitions up to date";
+    default:
+        return outdated ? "disabled, definitions out of date" : "disabled, definitions up to date";
     }
 }
 
@@ -182,7 +186,8 @@ static int from_entries(struct avs_detection *d, const struct avs_inventory *inv
         if ((rc = fill(&f->name, e->display_name ? e->display_name : e->key_name)) ||
             (rc = fill(&f->version, e->display_version)) ||
             (rc = fill(&f->publisher, e->publisher)) || (rc = fill(&f->user_sid, e->user_sid)) ||
-            (rc = fill(&f->key, e->key)) || (rc = fill(&f->uninstall_string, e->uninstall_string)) ||
+            (rc = fill(&f->key, e->key)) ||
+            (rc = fill(&f->uninstall_string, e->uninstall_string)) ||
             (rc = fill(&f->quiet_uninstall_string, e->quiet_uninstall_string)) ||
             (rc = add_signal(f, "uninstall-key", NULL)))
             return rc;
@@ -300,7 +305,8 @@ static int from_services(struct avs_detection *d, const struct avs_inventory *in
         if (a) {
             struct avs_buf src = AVS_BUF_INIT;
             avs_buf_printf(&src, "service:%s", s->name);
-            rc = src.err ? src.err : add_approved(d, a->name, avs_svc_state_name(s->state), src.data);
+            rc = src.err ? src.err
+                         : add_approved(d, a->name, avs_svc_state_name(s->state), src.data);
             avs_buf_free(&src);
             if (rc)
                 return rc;
@@ -363,8 +369,7 @@ static int cmp_finding(const void *a, const void *b)
     return c ? c : strcmp(x->product_code, y->product_code);
 }
 
-int avs_detect(struct avs_detection *out, struct avs_inventory *inv,
-               const struct avs_catalog *cat)
+int avs_detect(struct avs_detection *out, struct avs_inventory *inv, const struct avs_catalog *cat)
 {
     int rc;
     memset(out, 0, sizeof *out);

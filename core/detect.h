@@ -25,8 +25,8 @@ const char *avs_arch_name(enum avs_arch a); /* NULL, "x64", "x86" */
 
 struct avs_finding {
     char *name;
-    char *version;   /* may be NULL */
-    char *publisher; /* may be NULL */
+    char *version;         /* may be NULL */
+    char *publisher;       /* may be NULL */
     char product_code[39]; /* "" when none */
     enum avs_arch arch;
     char *user_sid; /* NULL: per-machine */
@@ -36,7 +36,7 @@ struct avs_finding {
     int priority;
     char **signals;
     size_t n_signals;
-    char *key; /* the Uninstall key the finding came from; NULL when none */
+    char *key;                    /* the Uninstall key the finding came from; NULL when none */
     char *uninstall_string;       /* untrusted: never executed as a command */
     char *quiet_uninstall_string; /* untrusted: never executed as a command */
 };
@@ -56,8 +56,7 @@ struct avs_detection {
 
 /* Matches INV against CAT. Notes about unusable data (e.g. a product code that is not a GUID)
  * are added to INV. AVS_ENOMEM is the only error. Free with avs_detection_free(). */
-int avs_detect(struct avs_detection *out, struct avs_inventory *inv,
-               const struct avs_catalog *cat);
+int avs_detect(struct avs_detection *out, struct avs_inventory *inv, const struct avs_catalog *cat);
 
 void avs_detection_free(struct avs_detection *d);
 

@@ -69,8 +69,8 @@ static int read_string(char **out, struct avs_inventory *inv, avs_os_key *key, c
     return 0;
 }
 
-static int read_dword(uint32_t *out, struct avs_inventory *inv, avs_os_key *key,
-                      const char *path, const char *name)
+static int read_dword(uint32_t *out, struct avs_inventory *inv, avs_os_key *key, const char *path,
+                      const char *name)
 {
     struct avs_reg_value v = {0, NULL, 0};
     const char *problem = NULL;
@@ -100,9 +100,9 @@ static void free_entry(struct avs_inv_entry *e)
 }
 
 /* Examines one Uninstall subkey; keeps it when it concerns the catalog. */
-static int read_entry(struct avs_inventory *inv, const struct avs_catalog *cat,
-                      avs_os_key *parent, const char *parent_path, const char *name,
-                      enum avs_reg_view view, const char *sid)
+static int read_entry(struct avs_inventory *inv, const struct avs_catalog *cat, avs_os_key *parent,
+                      const char *parent_path, const char *name, enum avs_reg_view view,
+                      const char *sid)
 {
     struct avs_inv_entry e;
     avs_os_key *key = NULL;
@@ -235,8 +235,8 @@ static int collect_users(struct avs_inventory *inv, const struct avs_catalog *ca
             avs_buf_printf(&shown, "HKU\\%s\\%s", sid, USER_UNINSTALL_PATH);
             rc = path.err ? path.err : shown.err;
             if (!rc)
-                rc = walk_uninstall(inv, cat, src, AVS_HKU, path.data, shown.data, AVS_VIEW_64,
-                                    sid);
+                rc =
+                    walk_uninstall(inv, cat, src, AVS_HKU, path.data, shown.data, AVS_VIEW_64, sid);
             avs_buf_free(&path);
             avs_buf_free(&shown);
         }
@@ -260,8 +260,9 @@ static int collect_msi(struct avs_inventory *inv, const struct avs_catalog *cat)
     size_t kept = 0;
     for (size_t i = 0; i < n; i++) {
         struct avs_os_msi_product *p = &all[i];
-        int keep = !avs_catalog_is_self(p->name, p->publisher) &&
-                   (avs_catalog_match_name(cat, p->name) || avs_catalog_is_vendor(cat, p->publisher));
+        int keep =
+            !avs_catalog_is_self(p->name, p->publisher) &&
+            (avs_catalog_match_name(cat, p->name) || avs_catalog_is_vendor(cat, p->publisher));
         if (keep) {
             all[kept++] = *p;
         } else {
@@ -320,10 +321,11 @@ int avs_inventory_collect(struct avs_inventory *out, const struct avs_catalog *c
 
     if ((rc = walk_uninstall(out, cat, &out->sources[AVS_SRC_UNINSTALL_64], AVS_HKLM,
                              UNINSTALL_PATH, "HKLM\\" UNINSTALL_PATH, AVS_VIEW_64, NULL)) != 0 ||
-        (rc = walk_uninstall(out, cat, &out->sources[AVS_SRC_UNINSTALL_32], AVS_HKLM,
-                             UNINSTALL_PATH, "HKLM\\SOFTWARE\\WOW6432Node\\Microsoft\\Windows\\"
-                                             "CurrentVersion\\Uninstall",
-                             AVS_VIEW_32, NULL)) != 0 ||
+        (rc =
+             walk_uninstall(out, cat, &out->sources[AVS_SRC_UNINSTALL_32], AVS_HKLM, UNINSTALL_PATH,
+                            "HKLM\\SOFTWARE\\WOW6432Node\\Microsoft\\Windows\\"
+                            "CurrentVersion\\Uninstall",
+                            AVS_VIEW_32, NULL)) != 0 ||
         (rc = collect_users(out, cat)) != 0 || (rc = collect_msi(out, cat)) != 0 ||
         (rc = collect_regroots(out, cat)) != 0)
         goto done;

@@ -35,7 +35,7 @@ struct avs_inv_entry {
     char *key;      /* full path for messages, e.g. "HKLM\\SOFTWARE\\...\\Uninstall\\{GUID}" */
     char *key_name; /* the subkey name */
     enum avs_reg_view view;
-    char *user_sid; /* NULL under HKLM */
+    char *user_sid;     /* NULL under HKLM */
     char *display_name; /* NULL when unreadable (the publisher made it a candidate) */
     char *display_version;
     char *publisher;

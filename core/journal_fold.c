@@ -163,8 +163,7 @@ static int fold_one(struct fold *f, const struct avs_journal_rec *r)
     if (s->finished)
         return bad(f, r, "record after the run's final outcome");
     switch (r->step) {
-    case AVS_JSTEP_REMOVE:
-        return fold_remove(f, r);
+    case AVS_JSTEP_REMOVE: return fold_remove(f, r);
     case AVS_JSTEP_OUTCOME:
         if (r->phase != AVS_JPHASE_END)
             return bad(f, r, "\"outcome\" has no \"begin\"");
@@ -185,23 +184,12 @@ static int fold_one(struct fold *f, const struct avs_journal_rec *r)
         if (!rc)
             s->reboot_pending = 0;
         return rc;
-    case AVS_JSTEP_PLAN:
-        st = &s->plan;
-        break;
-    case AVS_JSTEP_PREFLIGHT:
-        st = &s->preflight;
-        break;
-    case AVS_JSTEP_REPLACEMENT_STAGE:
-        st = &s->stage;
-        break;
-    case AVS_JSTEP_REPLACEMENT_INSTALL:
-        st = &s->install;
-        break;
-    case AVS_JSTEP_REPLACEMENT_VERIFY:
-        st = &s->verify;
-        break;
-    default:
-        return bad(f, r, "unknown step");
+    case AVS_JSTEP_PLAN: st = &s->plan; break;
+    case AVS_JSTEP_PREFLIGHT: st = &s->preflight; break;
+    case AVS_JSTEP_REPLACEMENT_STAGE: st = &s->stage; break;
+    case AVS_JSTEP_REPLACEMENT_INSTALL: st = &s->install; break;
+    case AVS_JSTEP_REPLACEMENT_VERIFY: st = &s->verify; break;
+    default: return bad(f, r, "unknown step");
     }
     if (r->phase == AVS_JPHASE_BEGIN)
         return step_begin(st, r);

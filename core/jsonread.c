@@ -197,30 +197,14 @@ static int parse_string(struct parser *ps, char **out, size_t *out_len)
         char e = (char)ps->p[ps->pos + 1];
         ps->pos += 2;
         switch (e) {
-        case '"':
-            avs_buf_putc(&b, '"');
-            break;
-        case '\\':
-            avs_buf_putc(&b, '\\');
-            break;
-        case '/':
-            avs_buf_putc(&b, '/');
-            break;
-        case 'b':
-            avs_buf_putc(&b, '\b');
-            break;
-        case 'f':
-            avs_buf_putc(&b, '\f');
-            break;
-        case 'n':
-            avs_buf_putc(&b, '\n');
-            break;
-        case 'r':
-            avs_buf_putc(&b, '\r');
-            break;
-        case 't':
-            avs_buf_putc(&b, '\t');
-            break;
+        case '"': avs_buf_putc(&b, '"'); break;
+        case '\\': avs_buf_putc(&b, '\\'); break;
+        case '/': avs_buf_putc(&b, '/'); break;
+        case 'b': avs_buf_putc(&b, '\b'); break;
+        case 'f': avs_buf_putc(&b, '\f'); break;
+        case 'n': avs_buf_putc(&b, '\n'); break;
+        case 'r': avs_buf_putc(&b, '\r'); break;
+        case 't': avs_buf_putc(&b, '\t'); break;
         case 'u':
             rc = unicode_escape(ps, &b);
             if (rc)
@@ -368,23 +352,15 @@ static int parse_value(struct parser *ps, struct avs_jv *v, int depth)
     if ((c == '{' || c == '[') && depth >= AVS_JSONREAD_MAX_DEPTH)
         return fail(ps, AVS_ETOOBIG, "nested too deeply");
     switch (c) {
-    case '{':
-        return parse_object(ps, v, depth);
-    case '[':
-        return parse_array(ps, v, depth);
-    case '"':
-        v->type = AVS_JV_STRING;
-        return parse_string(ps, &v->s, &v->len);
+    case '{': return parse_object(ps, v, depth);
+    case '[': return parse_array(ps, v, depth);
+    case '"': v->type = AVS_JV_STRING; return parse_string(ps, &v->s, &v->len);
     case 't':
         v->type = AVS_JV_BOOL;
         v->b = 1;
         return literal(ps, "true");
-    case 'f':
-        v->type = AVS_JV_BOOL;
-        return literal(ps, "false");
-    case 'n':
-        v->type = AVS_JV_NULL;
-        return literal(ps, "null");
+    case 'f': v->type = AVS_JV_BOOL; return literal(ps, "false");
+    case 'n': v->type = AVS_JV_NULL; return literal(ps, "null");
     default:
         if (c != '-' && (c < '0' || c > '9'))
             return fail(ps, AVS_EFORMAT, "expected a value");
@@ -396,9 +372,7 @@ static int parse_value(struct parser *ps, struct avs_jv *v, int depth)
 static void value_clear(struct avs_jv *v)
 {
     switch (v->type) {
-    case AVS_JV_STRING:
-        free(v->s);
-        break;
+    case AVS_JV_STRING: free(v->s); break;
     case AVS_JV_ARRAY:
         for (size_t i = 0; i < v->count; i++)
             value_clear(&v->items[i]);
@@ -411,8 +385,7 @@ static void value_clear(struct avs_jv *v)
         }
         free(v->members);
         break;
-    default:
-        break;
+    default: break;
     }
     memset(v, 0, sizeof *v);
 }

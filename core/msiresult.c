@@ -5,33 +5,23 @@
 enum avs_msi_action avs_msiresult_action(int code)
 {
     switch (code) {
-    case 0:
-        return AVS_MSI_DONE;
-    case 1605: /* ERROR_UNKNOWN_PRODUCT */
-        return AVS_MSI_ALREADY_GONE;
+    case 0: return AVS_MSI_DONE;
+    case 1605: /* ERROR_UNKNOWN_PRODUCT */ return AVS_MSI_ALREADY_GONE;
     case 3010: /* ERROR_SUCCESS_REBOOT_REQUIRED */
-    case 1641: /* ERROR_SUCCESS_REBOOT_INITIATED */
-        return AVS_MSI_REBOOT;
-    case 1618: /* ERROR_INSTALL_ALREADY_RUNNING */
-        return AVS_MSI_RETRY_BUSY;
-    default:
-        return AVS_MSI_FAILED;
+    case 1641: /* ERROR_SUCCESS_REBOOT_INITIATED */ return AVS_MSI_REBOOT;
+    case 1618: /* ERROR_INSTALL_ALREADY_RUNNING */ return AVS_MSI_RETRY_BUSY;
+    default: return AVS_MSI_FAILED;
     }
 }
 
 const char *avs_msi_action_name(enum avs_msi_action a)
 {
     switch (a) {
-    case AVS_MSI_DONE:
-        return "done";
-    case AVS_MSI_ALREADY_GONE:
-        return "already-gone";
-    case AVS_MSI_REBOOT:
-        return "reboot";
-    case AVS_MSI_RETRY_BUSY:
-        return "retry-busy";
-    case AVS_MSI_FAILED:
-        break;
+    case AVS_MSI_DONE: return "done";
+    case AVS_MSI_ALREADY_GONE: return "already-gone";
+    case AVS_MSI_REBOOT: return "reboot";
+    case AVS_MSI_RETRY_BUSY: return "retry-busy";
+    case AVS_MSI_FAILED: break;
     }
     return "failed";
 }

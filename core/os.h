@@ -29,8 +29,8 @@
 #define AVS_REG_VALUE_MAX (64u * 1024u)
 
 enum avs_reg_root {
-    AVS_HKLM,  /* HKEY_LOCAL_MACHINE */
-    AVS_HKU,   /* HKEY_USERS: one subkey per loaded user hive (SID), plus "<SID>_Classes" */
+    AVS_HKLM, /* HKEY_LOCAL_MACHINE */
+    AVS_HKU,  /* HKEY_USERS: one subkey per loaded user hive (SID), plus "<SID>_Classes" */
 };
 
 enum avs_reg_view {
@@ -85,18 +85,18 @@ void avs_os_reg_close(avs_os_key *key);
  * ------------------------------------------------------------------------------------------- */
 
 enum avs_msi_context {
-    AVS_MSI_MACHINE,         /* per-machine */
-    AVS_MSI_USER_MANAGED,    /* per-user, managed */
-    AVS_MSI_USER_UNMANAGED,  /* per-user, unmanaged */
+    AVS_MSI_MACHINE,        /* per-machine */
+    AVS_MSI_USER_MANAGED,   /* per-user, managed */
+    AVS_MSI_USER_UNMANAGED, /* per-user, unmanaged */
 };
 
 struct avs_os_msi_product {
     char *product_code; /* as the MSI API returned it (expected "{GUID}", validated by core) */
     char *user_sid;     /* NULL for per-machine products */
     enum avs_msi_context context;
-    char *name;         /* ProductName; NULL when the property is missing */
-    char *version;      /* VersionString; NULL when missing */
-    char *publisher;    /* Publisher; NULL when missing */
+    char *name;             /* ProductName; NULL when the property is missing */
+    char *version;          /* VersionString; NULL when missing */
+    char *publisher;        /* Publisher; NULL when missing */
     char *install_location; /* InstallLocation; NULL when missing */
 };
 
@@ -158,10 +158,10 @@ int avs_os_event_write(uint32_t id, const char *const *strings, size_t count);
  * ------------------------------------------------------------------------------------------- */
 
 struct avs_os_identity {
-    char *host;      /* NetBIOS computer name */
-    char *user;      /* DOMAIN\user of the process token ("NT AUTHORITY\SYSTEM" for the service) */
-    char *user_sid;  /* "S-1-5-..." */
-    int elevated;    /* 1 when the token is elevated (or is SYSTEM) */
+    char *host;     /* NetBIOS computer name */
+    char *user;     /* DOMAIN\user of the process token ("NT AUTHORITY\SYSTEM" for the service) */
+    char *user_sid; /* "S-1-5-..." */
+    int elevated;   /* 1 when the token is elevated (or is SYSTEM) */
 };
 
 int avs_os_identity(struct avs_os_identity *out);
@@ -239,8 +239,8 @@ int avs_os_mkdir_protected(const char *path);
 struct avs_os_path_facts {
     int exists;
     int is_dir;
-    int reparse;  /* PATH, or any folder on the way to it, is a reparse point (link, junction,
-                     mount point): a planted link could redirect what AvSwap runs or writes */
+    int reparse;   /* PATH, or any folder on the way to it, is a reparse point (link, junction,
+                      mount point): a planted link could redirect what AvSwap runs or writes */
     uint64_t size; /* bytes, for files */
 };
 

@@ -208,8 +208,7 @@ static int make_plan(struct rctx *c)
         int ok = avs_rem_removable(c, f, &why);
         avs_buf_printf(&line, "%zu. %s %s (%s, %s)%s%s", i + 1, f->name,
                        f->version ? f->version : "", avs_uninstall_name(f->uninstall),
-                       avs_role_name(f->role), ok ? "" : " - cannot be removed: ",
-                       ok ? "" : why);
+                       avs_role_name(f->role), ok ? "" : " - cannot be removed: ", ok ? "" : why);
         avs_buf_printf(&order, "%s%s", i ? "; " : "", f->name);
         rc = line.err ? line.err : avs_rem_push(&c->r->plan, &c->r->n_plan, line.data);
         avs_buf_free(&line);
@@ -218,7 +217,9 @@ static int make_plan(struct rctx *c)
         rc = order.err;
     if (rc)
         goto done;
-    c->r->strategy = c->repl == REPL_NONE ? "none" : c->install_first ? "install-first" : "remove-first";
+    c->r->strategy = c->repl == REPL_NONE ? "none"
+                     : c->install_first   ? "install-first"
+                                          : "remove-first";
     if (c->o->dry_run)
         goto done;
     struct avs_journal_entry b = {AVS_JSTEP_PLAN, AVS_JPHASE_BEGIN, NULL, NULL, NULL, 0, NULL};
@@ -278,9 +279,8 @@ static int summarise(struct rctx *c)
     if (c->install_first || c->repl == REPL_NONE)
         c->r->unprotected_ms = 0;
     else if (st.verify.state == AVS_STEP_ENDED && st.verify.outcome == 0 && st.first_removal_ms)
-        c->r->unprotected_ms = st.verify.end_ms > st.first_removal_ms
-                                   ? st.verify.end_ms - st.first_removal_ms
-                                   : 0;
+        c->r->unprotected_ms =
+            st.verify.end_ms > st.first_removal_ms ? st.verify.end_ms - st.first_removal_ms : 0;
     else if (!st.first_removal_ms)
         c->r->unprotected_ms = 0;
     avs_run_state_free(&st);
@@ -349,7 +349,7 @@ static int finish(struct rctx *c)
         if (!c->r->reason)
             avs_rem_stop(c, code, "reboot", "restart Windows to finish; AvSwap continues after it");
         if (c->journal && !c->o->dry_run) {
-            struct avs_journal_entry b = {AVS_JSTEP_REBOOT, AVS_JPHASE_BEGIN, NULL, NULL, NULL, 0,
+            struct avs_journal_entry b = {AVS_JSTEP_REBOOT,  AVS_JPHASE_BEGIN, NULL, NULL, NULL, 0,
                                           "restart required"};
             if (!(c->state.reboot.state == AVS_STEP_INTERRUPTED && c->r->resumed))
                 avs_rem_record(c, &b, 0, NULL, 0);
@@ -360,11 +360,15 @@ static int finish(struct rctx *c)
                                             "antivirus software",
                                             AVS_REBOOT_GRACE_S);
             if (err)
-                snprintf(why, sizeof why, "Windows could not be asked to restart (%s); restart it, "
-                                          "then run AvSwap again", avs_strerror(err));
+                snprintf(why, sizeof why,
+                         "Windows could not be asked to restart (%s); restart it, "
+                         "then run AvSwap again",
+                         avs_strerror(err));
             else
-                snprintf(why, sizeof why, "Windows restarts in %u seconds; AvSwap continues after "
-                                          "it", AVS_REBOOT_GRACE_S);
+                snprintf(why, sizeof why,
+                         "Windows restarts in %u seconds; AvSwap continues after "
+                         "it",
+                         AVS_REBOOT_GRACE_S);
             avs_rem_stop(c, code, "reboot", why);
             s[0] = why;
         }
@@ -399,10 +403,9 @@ static int dry_run_event(struct rctx *c)
         avs_buf_printf(&checks, "%s%s", i ? "; " : "", c->r->checks[i]);
     int rc = order.err ? order.err : checks.err;
     if (!rc) {
-        const char *s[4] = {c->r->strategy,
-                            c->r->replacement_name ? c->r->replacement_name : "(none needed)",
-                            order.data ? order.data : "(nothing to remove)",
-                            checks.data ? checks.data : ""};
+        const char *s[4] = {
+            c->r->strategy, c->r->replacement_name ? c->r->replacement_name : "(none needed)",
+            order.data ? order.data : "(nothing to remove)", checks.data ? checks.data : ""};
         avs_rem_event(c, AVS_EV_DRY_RUN, s, 4);
     }
     avs_buf_free(&order);
@@ -426,10 +429,15 @@ static int removals(struct rctx *c)
             present |= strcmp(avs_rem_key(&d->findings[j]), p->product_code) == 0;
         if (present)
             continue;
-        struct avs_journal_entry e = {AVS_JSTEP_REMOVE, AVS_JPHASE_END, p->product, p->version,
-                                      p->product_code, 1605, "gone when checked after an interruption"};
-        const char *s[4] = {p->product ? p->product : p->product_code,
-                            p->version ? p->version : "", p->product_code, "1605"};
+        struct avs_journal_entry e = {AVS_JSTEP_REMOVE,
+                                      AVS_JPHASE_END,
+                                      p->product,
+                                      p->version,
+                                      p->product_code,
+                                      1605,
+                                      "gone when checked after an interruption"};
+        const char *s[4] = {p->product ? p->product : p->product_code, p->version ? p->version : "",
+                            p->product_code, "1605"};
         if (avs_rem_record(c, &e, AVS_EV_ALREADY_REMOVED, s, 4))
             return c->r->exit_code;
     }

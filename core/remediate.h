@@ -47,9 +47,9 @@ struct avs_removed {
 };
 
 struct avs_remediate_result {
-    int exit_code;  /* AVS_EXIT_*: 0, 3010, 1602, 1603, 1618 */
-    char *run_id;   /* NULL when the run never started (busy, damaged journal) */
-    int resumed;    /* continued an interrupted run */
+    int exit_code;        /* AVS_EXIT_*: 0, 3010, 1602, 1603, 1618 */
+    char *run_id;         /* NULL when the run never started (busy, damaged journal) */
+    int resumed;          /* continued an interrupted run */
     const char *strategy; /* "install-first", "remove-first", or "none" (nothing to replace) */
     struct avs_removed *removed; /* every product this run removed, in order (resumed parts too) */
     size_t n_removed;
@@ -58,9 +58,9 @@ struct avs_remediate_result {
     int replacement_running;
     int reboot_required;
     int64_t unprotected_ms; /* first protection product gone -> approved one running; -1 unknown */
-    char *step;   /* where a failure or block happened ("preflight: installer", ...) */
-    char *reason; /* why, in words for the helpdesk and the event */
-    char **plan;  /* human lines: the removal order with methods */
+    char *step;             /* where a failure or block happened ("preflight: installer", ...) */
+    char *reason;           /* why, in words for the helpdesk and the event */
+    char **plan;            /* human lines: the removal order with methods */
     size_t n_plan;
     char **checks; /* human lines: each preflight check and its result */
     size_t n_checks;

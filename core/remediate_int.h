@@ -32,10 +32,10 @@ struct rctx {
     avs_os_lock *lock; /* on the staged replacement, from verification until the end */
 
     enum repl_kind repl;
-    char *repl_code; /* MSI ProductCode of the replacement */
+    char *repl_code;                         /* MSI ProductCode of the replacement */
     const struct avs_cat_approved *approved; /* what runs when protected; NULL: any approved */
     int install_first;
-    int replaced; /* the approved product was verified running in this invocation */
+    int replaced;    /* the approved product was verified running in this invocation */
     size_t n_unsafe; /* findings that cannot be removed safely */
     int reboot;      /* a removal needed a restart */
     int acted;       /* something was removed or installed in this invocation */
@@ -64,8 +64,8 @@ const char *avs_rem_key(const struct avs_finding *f);
 int avs_rem_preflight(struct rctx *c);
 
 /* Replacement (remediate_replace.c). */
-int avs_rem_replacement_choose(struct rctx *c); /* decide what replaces; 0 or exit code */
-int avs_rem_replacement_stage(struct rctx *c);  /* copy + verify hash; 0 or exit code */
+int avs_rem_replacement_choose(struct rctx *c);  /* decide what replaces; 0 or exit code */
+int avs_rem_replacement_stage(struct rctx *c);   /* copy + verify hash; 0 or exit code */
 int avs_rem_replacement_install(struct rctx *c); /* install + verify running; 0 or 1603 */
 
 /* Removal of one finding (remediate_remove.c): 0 to continue, or the exit code that ends the

@@ -18,11 +18,11 @@
 
 struct pf {
     struct rctx *c;
-    int code;           /* the first failure's exit code, 0 while all passed */
-    const char *check;  /* its name */
-    char reason[512];   /* its reason */
-    uint32_t event;     /* its event (3003, or 3004 for a hash mismatch) */
-    int pending_code;   /* the code of the failure being recorded */
+    int code;          /* the first failure's exit code, 0 while all passed */
+    const char *check; /* its name */
+    char reason[512];  /* its reason */
+    uint32_t event;    /* its event (3003, or 3004 for a hash mismatch) */
+    int pending_code;  /* the code of the failure being recorded */
 };
 
 #if defined(__MINGW32__)
@@ -75,7 +75,7 @@ static int check_reboot(struct pf *p)
             return fail(p, AVS_EXIT_REBOOT, "restart",
                         "this run is waiting for the restart it asked for");
         if (c->state.reboot.state == AVS_STEP_INTERRUPTED && !c->o->dry_run) {
-            struct avs_journal_entry e = {AVS_JSTEP_REBOOT, AVS_JPHASE_END, NULL, NULL, NULL, 0,
+            struct avs_journal_entry e = {AVS_JSTEP_REBOOT,   AVS_JPHASE_END, NULL, NULL, NULL, 0,
                                           "Windows restarted"};
             if ((rc = avs_rem_record(c, &e, 0, NULL, 0)) != 0)
                 return rc;
@@ -86,8 +86,9 @@ static int check_reboot(struct pf *p)
     int rc = avs_reboot_pending(&pending, &why);
     if (rc) {
         free(why);
-        return rc == AVS_ENOMEM ? rc : fail(p, AVS_EXIT_FAILED, "restart", "cannot tell: %s",
-                                            avs_strerror(rc));
+        return rc == AVS_ENOMEM
+                   ? rc
+                   : fail(p, AVS_EXIT_FAILED, "restart", "cannot tell: %s", avs_strerror(rc));
     }
     if (pending && c->r->resumed)
         rc = fail(p, AVS_EXIT_REBOOT, "restart", "Windows still has a restart pending (%s)", why);
@@ -147,8 +148,9 @@ static int check_disk(struct pf *p)
     int rc = avs_os_disk_free(&free_bytes, c->folders.program_data);
     if (rc)
         return fail(p, AVS_EXIT_FAILED, "disk", "cannot read free space: %s", avs_strerror(rc));
-    snprintf(text, sizeof text, "%" PRIu64 " MiB free on the ProgramData volume, %" PRIu64
-             " MiB needed", free_bytes >> 20, (need + (1 << 20) - 1) >> 20);
+    snprintf(text, sizeof text,
+             "%" PRIu64 " MiB free on the ProgramData volume, %" PRIu64 " MiB needed",
+             free_bytes >> 20, (need + (1 << 20) - 1) >> 20);
     if (free_bytes < need)
         return fail(p, AVS_EXIT_BLOCKED, "disk", "%s", text);
     return note(p, "disk", "%s", text);
@@ -162,8 +164,8 @@ int avs_rem_preflight(struct rctx *c)
     p.c = c;
 
     if (!c->o->dry_run) {
-        struct avs_journal_entry b = {AVS_JSTEP_PREFLIGHT, AVS_JPHASE_BEGIN, NULL, NULL, NULL, 0,
-                                      NULL};
+        struct avs_journal_entry b = {
+            AVS_JSTEP_PREFLIGHT, AVS_JPHASE_BEGIN, NULL, NULL, NULL, 0, NULL};
         if (avs_rem_record(c, &b, 0, NULL, 0))
             return c->r->exit_code;
     }
@@ -197,8 +199,8 @@ int avs_rem_preflight(struct rctx *c)
     if (!rc && (c->o->dry_run || !p.code))
         rc = check_installer(&p);
     if (rc)
-        return rc == AVS_ENOMEM ? rc : avs_rem_stop(c, AVS_EXIT_FAILED, "preflight",
-                                                    avs_strerror(rc));
+        return rc == AVS_ENOMEM ? rc
+                                : avs_rem_stop(c, AVS_EXIT_FAILED, "preflight", avs_strerror(rc));
 
     if (c->o->dry_run) {
         if (p.code)
@@ -210,7 +212,7 @@ int avs_rem_preflight(struct rctx *c)
         avs_buf_printf(&checks, "%s%s", i ? "; " : "", c->r->checks[i]);
     if (checks.err)
         return checks.err;
-    struct avs_journal_entry e = {AVS_JSTEP_PREFLIGHT, AVS_JPHASE_END, NULL, NULL, NULL, p.code,
+    struct avs_journal_entry e = {AVS_JSTEP_PREFLIGHT,     AVS_JPHASE_END, NULL, NULL, NULL, p.code,
                                   p.code ? p.reason : NULL};
     if (p.code) {
         const char *s[2] = {p.check, p.reason};

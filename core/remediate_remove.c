@@ -157,15 +157,16 @@ int avs_rem_remove(struct rctx *c, const struct avs_finding *f)
     if (c->r->resumed && avs_run_remove_decision(&c->state, key) == AVS_RESUME_SKIP)
         return 0; /* removed earlier in this run: never twice (the final rescan judges) */
 
-    struct avs_journal_entry b = {AVS_JSTEP_REMOVE, AVS_JPHASE_BEGIN, f->name, f->version, key, 0,
-                                  NULL};
-    struct avs_journal_entry e = {AVS_JSTEP_REMOVE, AVS_JPHASE_END, f->name, f->version, key, 0,
-                                  NULL};
+    struct avs_journal_entry b = {
+        AVS_JSTEP_REMOVE, AVS_JPHASE_BEGIN, f->name, f->version, key, 0, NULL};
+    struct avs_journal_entry e = {
+        AVS_JSTEP_REMOVE, AVS_JPHASE_END, f->name, f->version, key, 0, NULL};
     if (!avs_rem_removable(c, f, &why)) {
         e.outcome = AVS_EXIT_FAILED;
         e.detail = why;
         const char *s[3] = {f->name, f->key ? f->key : key, why};
-        if (avs_rem_record(c, &b, 0, NULL, 0) || avs_rem_record(c, &e, AVS_EV_UNSAFE_UNINSTALL, s, 3))
+        if (avs_rem_record(c, &b, 0, NULL, 0) ||
+            avs_rem_record(c, &e, AVS_EV_UNSAFE_UNINSTALL, s, 3))
             return c->r->exit_code;
         c->n_unsafe++;
         return 0;
@@ -189,12 +190,8 @@ int avs_rem_remove(struct rctx *c, const struct avs_finding *f)
         act = AVS_MSI_FAILED; /* 1605 means "unknown product" only for Windows Installer */
     const char *s[4] = {f->name, version, key, code};
     switch (act) {
-    case AVS_MSI_DONE:
-        rc = avs_rem_record(c, &e, AVS_EV_REMOVED, s, 4);
-        break;
-    case AVS_MSI_ALREADY_GONE:
-        rc = avs_rem_record(c, &e, AVS_EV_ALREADY_REMOVED, s, 4);
-        break;
+    case AVS_MSI_DONE: rc = avs_rem_record(c, &e, AVS_EV_REMOVED, s, 4); break;
+    case AVS_MSI_ALREADY_GONE: rc = avs_rem_record(c, &e, AVS_EV_ALREADY_REMOVED, s, 4); break;
     case AVS_MSI_REBOOT:
         c->reboot = 1;
         rc = avs_rem_record(c, &e, AVS_EV_REMOVED_REBOOT, s, 4);

@@ -38,8 +38,13 @@ static int stage_failed(struct rctx *c, uint32_t event, const char *const *s, si
                         const char *reason)
 {
     if (!c->o->dry_run) {
-        struct avs_journal_entry e = {AVS_JSTEP_REPLACEMENT_STAGE, AVS_JPHASE_END, NULL, NULL,
-                                      NULL, AVS_EXIT_BLOCKED, reason};
+        struct avs_journal_entry e = {AVS_JSTEP_REPLACEMENT_STAGE,
+                                      AVS_JPHASE_END,
+                                      NULL,
+                                      NULL,
+                                      NULL,
+                                      AVS_EXIT_BLOCKED,
+                                      reason};
         if (avs_rem_record(c, &e, event, s, n))
             return c->r->exit_code;
     } else {
@@ -70,8 +75,8 @@ int avs_rem_replacement_stage(struct rctx *c)
         free(c->staged);
         c->staged = avs_strdup(src);
     } else {
-        struct avs_journal_entry b = {AVS_JSTEP_REPLACEMENT_STAGE, AVS_JPHASE_BEGIN, NULL, NULL,
-                                      NULL, 0, NULL};
+        struct avs_journal_entry b = {
+            AVS_JSTEP_REPLACEMENT_STAGE, AVS_JPHASE_BEGIN, NULL, NULL, NULL, 0, NULL};
         struct avs_buf dir = AVS_BUF_INIT, dst = AVS_BUF_INIT;
         if (avs_rem_record(c, &b, 0, NULL, 0))
             return c->r->exit_code;
@@ -115,8 +120,8 @@ int avs_rem_replacement_stage(struct rctx *c)
                             "the replacement's SHA-256 does not match --sha256");
     }
     if (!c->o->dry_run) {
-        struct avs_journal_entry e = {AVS_JSTEP_REPLACEMENT_STAGE, AVS_JPHASE_END, NULL, NULL,
-                                      NULL, 0, actual};
+        struct avs_journal_entry e = {
+            AVS_JSTEP_REPLACEMENT_STAGE, AVS_JPHASE_END, NULL, NULL, NULL, 0, actual};
         const char *s[3] = {src, c->staged, actual};
         if (avs_rem_record(c, &e, AVS_EV_REPLACEMENT_STAGED, s, 3))
             return c->r->exit_code;
@@ -232,7 +237,8 @@ static int wsc_protected(struct rctx *c, const char **state)
         }
         int ok = 0;
         for (size_t i = 0; i < n && !ok; i++) {
-            if (!list[i].display_name || avs_catalog_match_name(c->o->catalog, list[i].display_name))
+            if (!list[i].display_name ||
+                avs_catalog_match_name(c->o->catalog, list[i].display_name))
                 continue;
             ok = ((list[i].product_state >> 12) & 3u) == 1;
         }
@@ -313,8 +319,8 @@ int avs_rem_replacement_install(struct rctx *c)
     const char *name = c->r->replacement_name;
     char code[16], why[300];
 
-    struct avs_journal_entry b = {AVS_JSTEP_REPLACEMENT_INSTALL, AVS_JPHASE_BEGIN, name, NULL,
-                                  c->repl_code, 0, NULL};
+    struct avs_journal_entry b = {
+        AVS_JSTEP_REPLACEMENT_INSTALL, AVS_JPHASE_BEGIN, name, NULL, c->repl_code, 0, NULL};
     const char *s1[1] = {name};
     if (avs_rem_record(c, &b, AVS_EV_REPLACEMENT_INSTALLING, s1, 1))
         return c->r->exit_code;
@@ -328,8 +334,8 @@ int avs_rem_replacement_install(struct rctx *c)
     snprintf(code, sizeof code, "%d", result);
     enum avs_msi_action act = avs_msiresult_action(result);
     int ok = act == AVS_MSI_DONE || act == AVS_MSI_REBOOT;
-    struct avs_journal_entry e = {AVS_JSTEP_REPLACEMENT_INSTALL, AVS_JPHASE_END, name, NULL,
-                                  c->repl_code, result, what};
+    struct avs_journal_entry e = {
+        AVS_JSTEP_REPLACEMENT_INSTALL, AVS_JPHASE_END, name, NULL, c->repl_code, result, what};
     if (ok) {
         const char *s[2] = {name, code};
         if (avs_rem_record(c, &e, AVS_EV_REPLACEMENT_INSTALLED, s, 2))
@@ -347,8 +353,8 @@ int avs_rem_replacement_install(struct rctx *c)
     }
 
     /* Verified means running, not merely installed. */
-    struct avs_journal_entry vb = {AVS_JSTEP_REPLACEMENT_VERIFY, AVS_JPHASE_BEGIN, name, NULL,
-                                   c->repl_code, 0, NULL};
+    struct avs_journal_entry vb = {
+        AVS_JSTEP_REPLACEMENT_VERIFY, AVS_JPHASE_BEGIN, name, NULL, c->repl_code, 0, NULL};
     if (avs_rem_record(c, &vb, 0, NULL, 0))
         return c->r->exit_code;
     if (c->approved && c->approved->service)
@@ -357,11 +363,14 @@ int avs_rem_replacement_install(struct rctx *c)
     int running = approved_running(c, &service);
     int protected_ = running && wsc_protected(c, &wsc);
     char detail[200];
-    snprintf(detail, sizeof detail, "%s%s%s", running ? service : "no approved antivirus service "
-                                                                  "is running",
+    snprintf(detail, sizeof detail, "%s%s%s",
+             running ? service
+                     : "no approved antivirus service "
+                       "is running",
              running ? "; " : "", wsc);
-    struct avs_journal_entry ve = {AVS_JSTEP_REPLACEMENT_VERIFY, AVS_JPHASE_END, name, NULL,
-                                   c->repl_code, protected_ ? 0 : 1603, detail};
+    struct avs_journal_entry ve = {
+        AVS_JSTEP_REPLACEMENT_VERIFY, AVS_JPHASE_END, name, NULL, c->repl_code,
+        protected_ ? 0 : 1603,        detail};
     if (!protected_) {
         snprintf(why, sizeof why, "%s was installed but %s", name,
                  running ? "Security Center shows no enabled approved antivirus"

@@ -126,7 +126,8 @@ static int log_sources(struct avs_scan *s)
                        str, 2);
         free(st);
     }
-    size_t n = s->inv.n_notes < AVS_SCAN_MAX_NOTE_EVENTS ? s->inv.n_notes : AVS_SCAN_MAX_NOTE_EVENTS;
+    size_t n =
+        s->inv.n_notes < AVS_SCAN_MAX_NOTE_EVENTS ? s->inv.n_notes : AVS_SCAN_MAX_NOTE_EVENTS;
     for (size_t i = 0; i < n; i++) {
         const struct avs_note *note = &s->inv.notes[i];
         const char *str[3] = {note->key, note->value, note->problem};

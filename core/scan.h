@@ -17,9 +17,9 @@ struct avs_scan {
     struct avs_inventory inv;
     struct avs_detection det;
     struct avs_os_identity who;
-    int incomplete;      /* a source failed: the scan cannot vouch for a clean machine */
-    int event_failures;  /* events that could not be written */
-    int event_error;     /* the first AVS_E* from the Event Log */
+    int incomplete;     /* a source failed: the scan cannot vouch for a clean machine */
+    int event_failures; /* events that could not be written */
+    int event_error;    /* the first AVS_E* from the Event Log */
 };
 
 /* Scans the machine against CAT, writing the 2xxx events (docs/EVENTS.md). CATALOG_DESC says which

@@ -8,7 +8,8 @@
 
 static int usage(FILE *err, const char *msg)
 {
-    fprintf(err, "avswap remediate: %s\nTry 'avswap --help' for the list of commands and options.\n",
+    fprintf(err,
+            "avswap remediate: %s\nTry 'avswap --help' for the list of commands and options.\n",
             msg);
     return AVS_EXIT_USAGE;
 }

@@ -93,7 +93,8 @@ int avs_cmd_scan(int argc, char **argv, FILE *out, FILE *err)
         avs_report_scan_text(out, &scan, code);
     }
     if (scan.event_failures)
-        fprintf(err, "avswap scan: warning: %d event(s) could not be written to the Event Log: %s\n",
+        fprintf(err,
+                "avswap scan: warning: %d event(s) could not be written to the Event Log: %s\n",
                 scan.event_failures, avs_strerror(scan.event_error));
     avs_scan_free(&scan);
 done:

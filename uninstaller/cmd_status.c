@@ -44,8 +44,8 @@ static const char *phase(const struct avs_run_state *st, int running)
     return "interrupted (run avswap remediate to continue)";
 }
 
-static void status_json(FILE *out, const struct avs_run_state *st, const struct avs_journal_check *chk,
-                        int running)
+static void status_json(FILE *out, const struct avs_run_state *st,
+                        const struct avs_journal_check *chk, int running)
 {
     struct avs_buf b = AVS_BUF_INIT;
     struct avs_json j;
@@ -86,7 +86,7 @@ static void status_json(FILE *out, const struct avs_run_state *st, const struct 
     avs_json_kv_string(&j, "journal",
                        chk->status == AVS_JOURNAL_INTACT ? "intact"
                        : chk->status == AVS_JOURNAL_TORN ? "torn last line"
-                                                          : "damaged");
+                                                         : "damaged");
     avs_json_object_end(&j);
     avs_buf_putc(&b, '\n');
     if (!b.err)
@@ -94,8 +94,8 @@ static void status_json(FILE *out, const struct avs_run_state *st, const struct 
     avs_buf_free(&b);
 }
 
-static void status_text(FILE *out, const struct avs_run_state *st, const struct avs_journal_check *chk,
-                        int running)
+static void status_text(FILE *out, const struct avs_run_state *st,
+                        const struct avs_journal_check *chk, int running)
 {
     fprintf(out, "Remediation: %s\n", phase(st, running));
     if (!st->run_id)
@@ -120,7 +120,7 @@ static void status_text(FILE *out, const struct avs_run_state *st, const struct 
     fprintf(out, "Journal: %s (%zu records)\n",
             chk->status == AVS_JOURNAL_INTACT ? "intact"
             : chk->status == AVS_JOURNAL_TORN ? "torn last line (an interrupted write)"
-                                               : "DAMAGED - run avswap evidence verify",
+                                              : "DAMAGED - run avswap evidence verify",
             chk->records);
 }
 
@@ -201,14 +201,16 @@ int avs_cmd_evidence(int argc, char **argv, FILE *out, FILE *err)
         fprintf(out, "Exported %zu verified record(s) to %s (gzip-compressed JSON lines)\n",
                 chk.records, argv[1]);
     if (chk.status == AVS_JOURNAL_INTACT) {
-        fprintf(out, "Journal intact: %zu record(s), chain verified; last record seq %" PRId64
-                     ", SHA-256 %s\n",
+        fprintf(out,
+                "Journal intact: %zu record(s), chain verified; last record seq %" PRId64
+                ", SHA-256 %s\n",
                 chk.records, chk.last_seq, chk.last_hash);
         code = AVS_EXIT_OK;
     } else {
         fprintf(out, "Journal NOT intact: line %zu %s: %s (%zu record(s) before it verified)\n",
-                chk.bad_line, chk.status == AVS_JOURNAL_TORN ? "is torn" : "is the first bad record",
-                chk.why, chk.records);
+                chk.bad_line,
+                chk.status == AVS_JOURNAL_TORN ? "is torn" : "is the first bad record", chk.why,
+                chk.records);
         /* An export succeeded even so: the auditor gets what is there, damage included. */
         code = argv[0][0] == 'e' ? AVS_EXIT_OK : AVS_EXIT_FAILED;
     }

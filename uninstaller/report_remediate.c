@@ -70,7 +70,8 @@ void avs_report_remediate_text(FILE *out, const struct avs_remediate_result *r, 
 
     const char *reason = r->reason ? r->reason : "";
     if (dry_run) {
-        fprintf(out, "Result: DRY RUN - nothing was changed; a real run would end with exit code %d%s",
+        fprintf(out,
+                "Result: DRY RUN - nothing was changed; a real run would end with exit code %d%s",
                 r->exit_code, r->exit_code ? ": " : "\n");
         if (r->exit_code) {
             avs_report_put_safe(out, reason);
@@ -89,15 +90,9 @@ void avs_report_remediate_text(FILE *out, const struct avs_remediate_result *r, 
               "finish (exit code 3010)\n",
               out);
         return;
-    case AVS_EXIT_BLOCKED:
-        fputs("Result: BLOCKED - nothing was removed: ", out);
-        break;
-    case AVS_EXIT_BUSY:
-        fputs("Result: BUSY - retry later: ", out);
-        break;
-    default:
-        fprintf(out, "Result: FAILED at %s - ", r->step ? r->step : "remediate");
-        break;
+    case AVS_EXIT_BLOCKED: fputs("Result: BLOCKED - nothing was removed: ", out); break;
+    case AVS_EXIT_BUSY: fputs("Result: BUSY - retry later: ", out); break;
+    default: fprintf(out, "Result: FAILED at %s - ", r->step ? r->step : "remediate"); break;
     }
     avs_report_put_safe(out, reason);
     fprintf(out, " (exit code %d)\n", r->exit_code);

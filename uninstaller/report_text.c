@@ -148,8 +148,11 @@ void avs_report_scan_text(FILE *out, const struct avs_scan *s, int exit_code)
         fprintf(out, "Result: NOT COMPLIANT - %zu prohibited product(s) present (exit code %d)\n",
                 s->det.n_findings, exit_code);
     else if (exit_code == AVS_EXIT_OK)
-        fprintf(out, "Result: COMPLIANT - no prohibited software found (exit code %d)\n", exit_code);
+        fprintf(out, "Result: COMPLIANT - no prohibited software found (exit code %d)\n",
+                exit_code);
     else
-        fprintf(out, "Result: INCOMPLETE - an inventory source could not be read, compliance "
-                     "cannot be established (exit code %d)\n", exit_code);
+        fprintf(out,
+                "Result: INCOMPLETE - an inventory source could not be read, compliance "
+                "cannot be established (exit code %d)\n",
+                exit_code);
 }

@@ -145,14 +145,10 @@ static BOOL CALLBACK init(PINIT_ONCE once, void *param, void **ctx)
 static WORD event_type(uint32_t id)
 {
     switch (id >> 30) {
-    case 0:
-        return EVENTLOG_SUCCESS;
-    case 1:
-        return EVENTLOG_INFORMATION_TYPE;
-    case 2:
-        return EVENTLOG_WARNING_TYPE;
-    default:
-        return EVENTLOG_ERROR_TYPE;
+    case 0: return EVENTLOG_SUCCESS;
+    case 1: return EVENTLOG_INFORMATION_TYPE;
+    case 2: return EVENTLOG_WARNING_TYPE;
+    default: return EVENTLOG_ERROR_TYPE;
     }
 }
 

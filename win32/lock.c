@@ -48,14 +48,9 @@ int avs_os_mutex_acquire(avs_os_mutex **out, const char *name)
     }
     switch (WaitForSingleObject(h, 0)) {
     case WAIT_OBJECT_0:
-    case WAIT_ABANDONED: /* the holder died without releasing it: the resume case */
-        break;
-    case WAIT_TIMEOUT:
-        err = AVS_EBUSY;
-        goto done;
-    default:
-        err = avs_win32_last_error();
-        goto done;
+    case WAIT_ABANDONED: /* the holder died without releasing it: the resume case */ break;
+    case WAIT_TIMEOUT: err = AVS_EBUSY; goto done;
+    default: err = avs_win32_last_error(); goto done;
     }
     avs_os_mutex *m = malloc(sizeof *m);
     if (!m) {
@@ -95,12 +90,8 @@ int avs_os_installer_busy(int *out)
         return 0;
     }
     switch (GetLastError()) {
-    case ERROR_FILE_NOT_FOUND:
-        return 0;
-    case ERROR_ACCESS_DENIED: /* it exists; we may not open it */
-        *out = 1;
-        return 0;
-    default:
-        return avs_win32_last_error();
+    case ERROR_FILE_NOT_FOUND: return 0;
+    case ERROR_ACCESS_DENIED: /* it exists; we may not open it */ *out = 1; return 0;
+    default: return avs_win32_last_error();
     }
 }

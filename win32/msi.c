@@ -96,14 +96,9 @@ static int product_fill(struct avs_os_msi_product *p, const struct avs_msi_api *
         p->context = AVS_MSI_MACHINE;
         sid = NULL; /* MsiGetProductInfoExW wants no SID for the machine context */
         break;
-    case MSIINSTALLCONTEXT_USERMANAGED:
-        p->context = AVS_MSI_USER_MANAGED;
-        break;
-    case MSIINSTALLCONTEXT_USERUNMANAGED:
-        p->context = AVS_MSI_USER_UNMANAGED;
-        break;
-    default:
-        return AVS_EFORMAT;
+    case MSIINSTALLCONTEXT_USERMANAGED: p->context = AVS_MSI_USER_MANAGED; break;
+    case MSIINSTALLCONTEXT_USERUNMANAGED: p->context = AVS_MSI_USER_UNMANAGED; break;
+    default: return AVS_EFORMAT;
     }
     if ((err = to_utf8(&p->product_code, code, wcslen(code))))
         goto done;

@@ -66,24 +66,14 @@ int avs_os_reg_open(avs_os_key **out, enum avs_reg_root root, const char *path,
     HKEY base;
     REGSAM sam;
     switch (root) {
-    case AVS_HKLM:
-        base = HKEY_LOCAL_MACHINE;
-        break;
-    case AVS_HKU:
-        base = HKEY_USERS;
-        break;
-    default:
-        return AVS_EINVAL;
+    case AVS_HKLM: base = HKEY_LOCAL_MACHINE; break;
+    case AVS_HKU: base = HKEY_USERS; break;
+    default: return AVS_EINVAL;
     }
     switch (view) {
-    case AVS_VIEW_64:
-        sam = KEY_WOW64_64KEY;
-        break;
-    case AVS_VIEW_32:
-        sam = KEY_WOW64_32KEY;
-        break;
-    default:
-        return AVS_EINVAL;
+    case AVS_VIEW_64: sam = KEY_WOW64_64KEY; break;
+    case AVS_VIEW_32: sam = KEY_WOW64_32KEY; break;
+    default: return AVS_EINVAL;
     }
     if (!path)
         return AVS_EINVAL;

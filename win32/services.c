@@ -23,20 +23,15 @@ static int to_utf8(char **out, const wchar_t *w)
 static enum avs_svc_state map_state(DWORD s)
 {
     switch (s) {
-    case SERVICE_STOPPED:
-        return AVS_SVC_STOPPED;
+    case SERVICE_STOPPED: return AVS_SVC_STOPPED;
     case SERVICE_START_PENDING:
-    case SERVICE_CONTINUE_PENDING: /* on its way back to running */
-        return AVS_SVC_START_PENDING;
-    case SERVICE_STOP_PENDING:
-        return AVS_SVC_STOP_PENDING;
-    case SERVICE_RUNNING:
-        return AVS_SVC_RUNNING;
+    case SERVICE_CONTINUE_PENDING: /* on its way back to running */ return AVS_SVC_START_PENDING;
+    case SERVICE_STOP_PENDING: return AVS_SVC_STOP_PENDING;
+    case SERVICE_RUNNING: return AVS_SVC_RUNNING;
     case SERVICE_PAUSED:
     case SERVICE_PAUSE_PENDING: /* on its way to paused: no longer doing its work */
         return AVS_SVC_PAUSED;
-    default:
-        return AVS_SVC_UNKNOWN;
+    default: return AVS_SVC_UNKNOWN;
     }
 }
 

@@ -19,20 +19,14 @@
 static enum avs_svc_state map_state(DWORD s)
 {
     switch (s) {
-    case SERVICE_STOPPED:
-        return AVS_SVC_STOPPED;
+    case SERVICE_STOPPED: return AVS_SVC_STOPPED;
     case SERVICE_START_PENDING:
-    case SERVICE_CONTINUE_PENDING:
-        return AVS_SVC_START_PENDING;
-    case SERVICE_STOP_PENDING:
-        return AVS_SVC_STOP_PENDING;
-    case SERVICE_RUNNING:
-        return AVS_SVC_RUNNING;
+    case SERVICE_CONTINUE_PENDING: return AVS_SVC_START_PENDING;
+    case SERVICE_STOP_PENDING: return AVS_SVC_STOP_PENDING;
+    case SERVICE_RUNNING: return AVS_SVC_RUNNING;
     case SERVICE_PAUSED:
-    case SERVICE_PAUSE_PENDING:
-        return AVS_SVC_PAUSED;
-    default:
-        return AVS_SVC_UNKNOWN;
+    case SERVICE_PAUSE_PENDING: return AVS_SVC_PAUSED;
+    default: return AVS_SVC_UNKNOWN;
     }
 }
 
@@ -131,10 +125,8 @@ static int start_error(int err)
     case AVS_EACCES:
     case AVS_ETIMEDOUT:
     case AVS_ENOMEM:
-    case AVS_EINVAL:
-        return err;
-    default:
-        return AVS_EFAILED;
+    case AVS_EINVAL: return err;
+    default: return AVS_EFAILED;
     }
 }
 

@@ -108,15 +108,12 @@ int avs_os_reboot_request(const char *reason, uint32_t grace_s)
                                 SHTDN_REASON_MAJOR_APPLICATION | SHTDN_REASON_MINOR_MAINTENANCE |
                                     SHTDN_REASON_FLAG_PLANNED);
     switch (r) {
-    case ERROR_SUCCESS:
-        break;
+    case ERROR_SUCCESS: break;
     /* Another shutdown is under way or scheduled, or other users' sessions stand in the way
      * (no SHUTDOWN_FORCE_OTHERS: AvSwap does not throw people out): try again later. */
     case ERROR_SHUTDOWN_IN_PROGRESS:
     case ERROR_SHUTDOWN_IS_SCHEDULED:
-    case ERROR_SHUTDOWN_USERS_LOGGED_ON:
-        err = AVS_EBUSY;
-        break;
+    case ERROR_SHUTDOWN_USERS_LOGGED_ON: err = AVS_EBUSY; break;
     default:
         err = avs_win32_error(r);
         if (!err)

@@ -158,8 +158,7 @@ void fake_exe_installer(const char *app, int exit_code, const char *service)
     fake_path_file(app, 1000);
 }
 
-void fake_exe_uninstaller(const char *app, int exit_code, const char *key_name,
-                          const char *service)
+void fake_exe_uninstaller(const char *app, int exit_code, const char *key_name, const char *service)
 {
     struct behaviour *b = find_or_add(R.exes, &R.n_exes, app);
     b->result = exit_code;

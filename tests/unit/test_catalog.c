@@ -110,7 +110,8 @@ Test(catalog, components_by_kind)
     const struct avs_cat_component *c = avs_catalog_match_component(&cat, "AVP21.3", 0);
     cr_assert_not_null(c);
     cr_expect_eq(c->role, AVS_ROLE_PROTECTION);
-    cr_expect_null(avs_catalog_match_component(&cat, "AVP21.3", 1), "AVP* is a service, not a driver");
+    cr_expect_null(avs_catalog_match_component(&cat, "AVP21.3", 1),
+                   "AVP* is a service, not a driver");
     cr_expect_not_null(avs_catalog_match_component(&cat, "klif", 1));
     cr_expect_null(avs_catalog_match_component(&cat, "klif", 0));
     c = avs_catalog_match_component(&cat, "klnagent", 0);
@@ -208,7 +209,8 @@ ParameterizedTestParameters(catalog, bad_files)
          "admin.txt:1: [product x] has no 'match' pattern"},
         {"[product x]\nmatch = X*\nrole = utility\npriority = 3\n\n[product y]\n",
          "admin.txt:1: [product x] has no 'name'"},
-        {"[product x]\nname = X\nmatch = X*\npriority = 3\n", "admin.txt:1: [product x] has no 'role'"},
+        {"[product x]\nname = X\nmatch = X*\npriority = 3\n",
+         "admin.txt:1: [product x] has no 'role'"},
         {"[product x]\nname = X\nmatch = X*\nrole = utility\n",
          "admin.txt:1: [product x] has no 'priority'"},
         {"[product x]\nname=X\nmatch=X*\nrole=utility\npriority=1\n[product x]\n",
@@ -250,8 +252,7 @@ Test(catalog, nul_byte_and_long_line_and_size)
     memcpy(longline, "[vendor]\npublisher = ", 21);
     cr_expect_eq(avs_catalog_parse(&cat, longline, sizeof longline, "admin.txt", &err),
                  AVS_EFORMAT);
-    cr_expect(strstr(err.data, "admin.txt:2: line longer than 1024 bytes") != NULL, "%s",
-              err.data);
+    cr_expect(strstr(err.data, "admin.txt:2: line longer than 1024 bytes") != NULL, "%s", err.data);
     avs_buf_free(&err);
 
     cr_expect_eq(avs_catalog_parse(&cat, longline, AVS_CATALOG_MAX_BYTES + 1, "admin.txt", &err),

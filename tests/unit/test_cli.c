@@ -117,7 +117,8 @@ Test(cli, scan_finding_exits_10_with_a_readable_table)
     cr_expect(strstr(out_text, "21.3.10.391") != NULL);
     cr_expect(strstr(out_text, "matched: uninstall-key") != NULL);
     cr_expect(strstr(out_text, "Result: NOT COMPLIANT - 1 prohibited product(s) present (exit "
-                               "code 10)") != NULL, "%s", out_text);
+                               "code 10)") != NULL,
+              "%s", out_text);
 }
 
 Test(cli, scan_text_neutralises_terminal_escapes)
@@ -211,8 +212,8 @@ Test(cli, malformed_catalog_file_exits_2_naming_the_line)
 Test(cli, missing_catalog_file_exits_2)
 {
     cr_expect_eq(avswap(2, "scan", "--catalog=C:\\nope.txt", NULL, NULL), AVS_EXIT_USAGE);
-    cr_expect(strstr(err_text, "cannot read catalog file 'C:\\nope.txt': not found") != NULL,
-              "%s", err_text);
+    cr_expect(strstr(err_text, "cannot read catalog file 'C:\\nope.txt': not found") != NULL, "%s",
+              err_text);
 }
 
 Test(cli, event_log_failure_is_a_warning_not_a_failure)

@@ -101,10 +101,12 @@ Test(cli_remediate, full_run_text_and_status_and_evidence)
     endpoint();
     const char *run[] = {"remediate", NULL};
     cr_assert_eq(avswap(run), AVS_EXIT_OK, "%s%s", out_text, err_text);
-    cr_expect(strstr(out_text, "Removal order:\n  1. Kaspersky Endpoint Security for Windows") != NULL,
+    cr_expect(strstr(out_text, "Removal order:\n  1. Kaspersky Endpoint Security for Windows") !=
+                  NULL,
               "%s", out_text);
     cr_expect(strstr(out_text, "Replacement: Microsoft Defender Antivirus - installed: yes, "
-                               "running: yes") != NULL, "%s", out_text);
+                               "running: yes") != NULL,
+              "%s", out_text);
     cr_expect(strstr(out_text, "Result: DONE") != NULL, "%s", out_text);
 
     const char *status[] = {"status", "--json", NULL};

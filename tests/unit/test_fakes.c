@@ -83,7 +83,8 @@ Test(fake_os, sources_events_and_identity)
 {
     struct avs_os_wsc_product *w = NULL;
     size_t n = 9;
-    cr_expect_eq(avs_os_wsc_antivirus(&w, &n), AVS_EUNAVAIL, "Security Center is absent by default");
+    cr_expect_eq(avs_os_wsc_antivirus(&w, &n), AVS_EUNAVAIL,
+                 "Security Center is absent by default");
     cr_expect_eq(n, 0);
     fake_wsc_add("Windows Defender", 0x61000);
     cr_assert_eq(avs_os_wsc_antivirus(&w, &n), 0);

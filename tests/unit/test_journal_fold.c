@@ -124,14 +124,10 @@ static void write_prefix(size_t n)
 static char decision_char(enum avs_resume d)
 {
     switch (d) {
-    case AVS_RESUME_REMOVE:
-        return 'R';
-    case AVS_RESUME_SKIP:
-        return 'S';
-    case AVS_RESUME_RECHECK:
-        return 'C';
-    case AVS_RESUME_FAILED:
-        return 'F';
+    case AVS_RESUME_REMOVE: return 'R';
+    case AVS_RESUME_SKIP: return 'S';
+    case AVS_RESUME_RECHECK: return 'C';
+    case AVS_RESUME_FAILED: return 'F';
     }
     return '?';
 }

@@ -77,11 +77,8 @@ static int remove_product(struct engine *e, int p)
 {
     struct machine *m = e->m;
     switch (avs_run_remove_decision(&e->s, codes[p])) {
-    case AVS_RESUME_SKIP:
-        return 0;
-    case AVS_RESUME_FAILED:
-        cr_assert_fail("no removal fails in this model");
-        return 1;
+    case AVS_RESUME_SKIP: return 0;
+    case AVS_RESUME_FAILED: cr_assert_fail("no removal fails in this model"); return 1;
     case AVS_RESUME_RECHECK:
         /* Interrupted: rescan. Gone means the uninstall ran before the crash. */
         if (!m->present[p]) {
@@ -89,8 +86,7 @@ static int remove_product(struct engine *e, int p)
             return 0;
         }
         break;
-    case AVS_RESUME_REMOVE:
-        break;
+    case AVS_RESUME_REMOVE: break;
     }
     /* The safety invariant: protection goes only once the replacement is staged; the
      * management agent only once the replacement runs. */

@@ -21,7 +21,10 @@ ParameterizedTestParameters(json, escape)
         {"a\tb\nc\rd", "\"a\\tb\\nc\\rd\""},
         {"\x01\x1f\x7f", "\"\\u0001\\u001f\\u007f\""},
         {"\x1b[2J", "\"\\u001b[2J\""},
-        {"Matthias K\xc3\xb6" "fferlein", "\"Matthias K\xc3\xb6" "fferlein\""},
+        {"Matthias K\xc3\xb6"
+         "fferlein",
+         "\"Matthias K\xc3\xb6"
+         "fferlein\""},
         {"\xd0\x9a\xd0\xb0\xd1\x81", "\"\xd0\x9a\xd0\xb0\xd1\x81\""},
         {"bad \xff byte", "\"bad \\ufffd byte\""},
         {"overlong \xc0\xaf", "\"overlong \\ufffd\\ufffd\""},

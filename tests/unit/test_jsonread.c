@@ -328,9 +328,7 @@ Test(jsonread, random_mutations_never_crash, .timeout = 120)
                     n--;
                 }
                 break;
-            default: /* truncate */
-                n = at;
-                break;
+            default: /* truncate */ n = at; break;
             }
         }
         /* Parse from an exactly-sized heap copy so ASan catches any read past LEN. */

@@ -27,9 +27,17 @@ ParameterizedTestParameters(utf16, decode)
         {"e acute", {0xe9, 0, 0, 0}, 4, "\xc3\xa9", 0},
         {"cyrillic K", {0x1a, 0x04, 0, 0}, 4, "\xd0\x9a", 0},
         {"pair U+1F600", {0x3d, 0xd8, 0x00, 0xde, 0, 0}, 6, "\xf0\x9f\x98\x80", 0},
-        {"lone high", {0x3d, 0xd8, 'A', 0, 0, 0}, 6, "\xef\xbf\xbd" "A", AVS_UTF16_BAD_SURROGATE},
+        {"lone high",
+         {0x3d, 0xd8, 'A', 0, 0, 0},
+         6,
+         "\xef\xbf\xbd"
+         "A",
+         AVS_UTF16_BAD_SURROGATE},
         {"lone low", {0x00, 0xde, 0, 0}, 4, "\xef\xbf\xbd", AVS_UTF16_BAD_SURROGATE},
-        {"high at end", {'A', 0, 0x3d, 0xd8}, 4, "A\xef\xbf\xbd",
+        {"high at end",
+         {'A', 0, 0x3d, 0xd8},
+         4,
+         "A\xef\xbf\xbd",
          AVS_UTF16_BAD_SURROGATE | AVS_UTF16_NO_TERMINATOR},
     };
     return cr_make_param_array(struct utf16_case, cases, sizeof cases / sizeof cases[0]);

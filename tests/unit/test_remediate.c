@@ -147,7 +147,8 @@ Test(remediate, protection_first_then_defender_then_the_agent)
     cr_assert_neq(agent_start, (size_t)-1);
     cr_expect_lt(kes_done, running);
     cr_expect_lt(running, agent_start, "replacement before anything else");
-    cr_expect_str_eq(fake_event(agent_start)->strings[1], "Kaspersky Security Center Network Agent");
+    cr_expect_str_eq(fake_event(agent_start)->strings[1],
+                     "Kaspersky Security Center Network Agent");
     cr_expect_eq(fake_events_with_id(AVS_EV_OUTCOME_COMPLIANT), 1);
 
     /* Each removal went through the MSI API with the reboot suppressed. */
@@ -257,8 +258,8 @@ Test(remediate, replacement_hash_mismatch_blocks_and_names_both_hashes)
     char hex[65];
     kes();
     replacement_file("C:\\pkg\\av.msi", "the real package", hex);
-    fake_msi_package("C:\\ProgramData\\AvSwap\\staging\\replacement.msi", "{AAAAAAAA-0000-0000-0000-000000000001}",
-                     "Contoso AV", "ContosoAV");
+    fake_msi_package("C:\\ProgramData\\AvSwap\\staging\\replacement.msi",
+                     "{AAAAAAAA-0000-0000-0000-000000000001}", "Contoso AV", "ContosoAV");
     fake_fs_put("C:\\pkg\\av.msi", "the real package!", 17); /* one byte appended */
     opts.replacement = "C:\\pkg\\av.msi";
     opts.sha256_hex = hex;
@@ -281,7 +282,8 @@ Test(remediate, msi_replacement_remove_first_is_staged_then_installed_after_kes)
     replacement_file("C:\\pkg\\av.msi", "package bytes", hex);
     fake_msi_package("C:\\ProgramData\\AvSwap\\staging\\replacement.msi",
                      "{AAAAAAAA-0000-0000-0000-000000000001}", "Contoso AV", "ContosoAV");
-    const char *site = "[approved contoso]\nname = Contoso AV\nservice = ContosoAV\nmatch = Contoso AV*\n";
+    const char *site =
+        "[approved contoso]\nname = Contoso AV\nservice = ContosoAV\nmatch = Contoso AV*\n";
     struct avs_buf err = AVS_BUF_INIT;
     cr_assert_eq(avs_catalog_parse(&cat, site, strlen(site), "site.txt", &err), 0);
     avs_buf_free(&err);
@@ -318,7 +320,8 @@ Test(remediate, coexisting_replacement_is_installed_first_and_nothing_is_unprote
     cr_assert_eq(res.exit_code, AVS_EXIT_OK, "%s", res.reason ? res.reason : "");
     cr_expect_str_eq(res.strategy, "install-first");
     cr_expect_eq(res.unprotected_ms, 0);
-    cr_expect_lt(event_index(AVS_EV_REPLACEMENT_RUNNING, 0), event_index(AVS_EV_REMOVAL_STARTED, 0));
+    cr_expect_lt(event_index(AVS_EV_REPLACEMENT_RUNNING, 0),
+                 event_index(AVS_EV_REMOVAL_STARTED, 0));
 }
 
 Test(remediate, reboot_needed_then_restart_then_resume)
@@ -460,8 +463,9 @@ Test(remediate, pending_restart_blocks_a_new_run)
 {
     kes();
     defender();
-    fake_reg_key(AVS_HKLM, AVS_VIEW_64,
-                 "SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Component Based Servicing\\RebootPending");
+    fake_reg_key(
+        AVS_HKLM, AVS_VIEW_64,
+        "SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Component Based Servicing\\RebootPending");
     run();
     cr_expect_eq(res.exit_code, AVS_EXIT_BLOCKED);
     cr_expect_eq(fake_msi_uninstall_calls(), 0);
@@ -532,7 +536,8 @@ Test(remediate, hanging_uninstaller_is_ended_at_the_timeout)
 {
     const char *app = "C:\\Program Files\\Kaspersky Lab\\Tool\\uninst.exe";
     defender();
-    fake_uninstall_add(AVS_VIEW_64, NULL, "KTool", "Kaspersky Rescue Tool", "1", "AO Kaspersky Lab", 0);
+    fake_uninstall_add(AVS_VIEW_64, NULL, "KTool", "Kaspersky Rescue Tool", "1", "AO Kaspersky Lab",
+                       0);
     fake_reg_set_sz(AVS_HKLM, AVS_VIEW_64, FAKE_UNINSTALL "\\KTool", "QuietUninstallString",
                     "\"C:\\Program Files\\Kaspersky Lab\\Tool\\uninst.exe\" /quiet");
     fake_exe_hangs(app);

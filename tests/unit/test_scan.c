@@ -41,7 +41,8 @@ TestSuite(scan, .init = setup, .fini = teardown);
 static void typical_endpoint(void)
 {
     fake_uninstall_add(AVS_VIEW_64, NULL, "{5a9e0f2c-1b3d-4e5f-8a7b-0c1d2e3f4a5b}",
-                       "Kaspersky Endpoint Security for Windows", "12.3.0.493", "AO Kaspersky Lab", 1);
+                       "Kaspersky Endpoint Security for Windows", "12.3.0.493", "AO Kaspersky Lab",
+                       1);
     fake_msi_add(KES_CODE, NULL, AVS_MSI_MACHINE, "Kaspersky Endpoint Security for Windows",
                  "12.3.0.493", "AO Kaspersky Lab");
     fake_service_add("AVP21.3", "Kaspersky Endpoint Security Service", 0, AVS_SVC_RUNNING);
@@ -66,7 +67,9 @@ static void typical_endpoint(void)
     fake_uninstall_add(AVS_VIEW_64, NULL, "KLiteCodecPack_is1", "K-Lite Codec Pack 17.9.5 Full",
                        "17.9.5", "KLCP", 0);
     fake_uninstall_add(AVS_VIEW_64, NULL, "KLayout", "KLayout 0.28.12", "0.28.12",
-                       "Matthias K\xc3\xb6" "fferlein", 0);
+                       "Matthias K\xc3\xb6"
+                       "fferlein",
+                       0);
     fake_uninstall_add(AVS_VIEW_64, NULL, "{AAAAAAAA-AAAA-AAAA-AAAA-AAAAAAAAAAAA}", "AvSwap",
                        "0.1.0", "AvSwap", 1);
     fake_service_add("AvSwap", "AvSwap", 0, AVS_SVC_RUNNING);
@@ -264,17 +267,17 @@ Test(scan, vendor_registry_key_alone_is_a_note_not_a_finding)
 Test(scan, malformed_display_names_are_noted_not_guessed)
 {
     static const unsigned char binary[] = {'K', 0, 'a', 0, 's', 0};
-    static const unsigned char unterminated[] = {'K', 0, 'a', 0, 's', 0, 'p', 0, 'e', 0, 'r', 0,
-                                                 's', 0, 'k', 0, 'y', 0, ' ', 0, 'F', 0, 'r', 0,
-                                                 'e', 0, 'e', 0};
+    static const unsigned char unterminated[] = {'K', 0, 'a', 0, 's', 0, 'p', 0, 'e', 0,
+                                                 'r', 0, 's', 0, 'k', 0, 'y', 0, ' ', 0,
+                                                 'F', 0, 'r', 0, 'e', 0, 'e', 0};
     fake_reg_set_raw(AVS_HKLM, AVS_VIEW_64, FAKE_UNINSTALL "\\BinaryName", "DisplayName",
                      AVS_REG_BINARY, binary, sizeof binary);
     fake_reg_set_raw(AVS_HKLM, AVS_VIEW_64, FAKE_UNINSTALL "\\NoNul", "DisplayName", AVS_REG_SZ,
                      unterminated, sizeof unterminated);
     fake_reg_set_raw(AVS_HKLM, AVS_VIEW_64, FAKE_UNINSTALL "\\OddSize", "DisplayName", AVS_REG_SZ,
                      "K\0L\0x", 5);
-    fake_reg_set_raw(AVS_HKLM, AVS_VIEW_64, FAKE_UNINSTALL "\\Dword", "DisplayName",
-                     AVS_REG_DWORD, "\1\0\0\0", 4);
+    fake_reg_set_raw(AVS_HKLM, AVS_VIEW_64, FAKE_UNINSTALL "\\Dword", "DisplayName", AVS_REG_DWORD,
+                     "\1\0\0\0", 4);
     fake_uninstall_add(AVS_VIEW_64, NULL, "Empty", "", NULL, NULL, 0);
     fake_uninstall_add(AVS_VIEW_64, NULL, "BadVersion", "Kaspersky Anti-Virus", NULL, NULL, 0);
     fake_reg_set_raw(AVS_HKLM, AVS_VIEW_64, FAKE_UNINSTALL "\\BadVersion", "DisplayVersion",

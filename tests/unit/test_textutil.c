@@ -20,7 +20,8 @@ ParameterizedTestParameters(glob, table)
         {"Kaspersky *", "Kaspersky Rescue Tool", 1},
         {"Kaspersky *", "K-Lite Codec Pack", 0},
         {"Kaspersky *", "KLayout", 0},
-        {"Kaspersky Security Center*Network Agent*", "Kaspersky Security Center 14 Network Agent", 1},
+        {"Kaspersky Security Center*Network Agent*", "Kaspersky Security Center 14 Network Agent",
+         1},
         {"Kaspersky Security Center*Network Agent*", "Kaspersky Security Center Network Agent", 1},
         {"Kaspersky Security Center*Network Agent*", "Kaspersky Security Center Web Console", 0},
         {"AVP*", "AVP21.3", 1},
@@ -43,8 +44,7 @@ ParameterizedTestParameters(glob, table)
 
 ParameterizedTest(struct glob_case *c, glob, table)
 {
-    cr_expect_eq(avs_glob_match(c->pattern, c->text), c->match, "'%s' ~ '%s'", c->pattern,
-                 c->text);
+    cr_expect_eq(avs_glob_match(c->pattern, c->text), c->match, "'%s' ~ '%s'", c->pattern, c->text);
 }
 
 Test(glob, long_text_with_many_stars_is_fast_and_correct)
