@@ -185,10 +185,12 @@ int avs_rem_preflight(struct rctx *c)
     else if (!rc && c->repl != REPL_NONE)
         rc = note(&p, "replacement", "%s staged in %s, SHA-256 verified", c->r->replacement_name,
                   c->staged);
+    size_t unremovable = 0;
     for (size_t i = 0; !rc && i < c->scan.det.n_findings; i++) {
         const char *why = NULL;
         const struct avs_finding *f = &c->scan.det.findings[i];
         if (!avs_rem_removable(c, f, &why)) {
+            unremovable++;
             char line[600];
             snprintf(line, sizeof line, "%s: cannot be removed safely (%s); left in place", f->name,
                      why);
@@ -203,9 +205,14 @@ int avs_rem_preflight(struct rctx *c)
                                 : avs_rem_stop(c, AVS_EXIT_FAILED, "preflight", avs_strerror(rc));
 
     if (c->o->dry_run) {
+        /* A dry run reports; its exit code says what a real run would do: blocked first, else
+         * failed at the end when a product cannot be removed safely (event 3005). */
         if (p.code)
             avs_rem_stop(c, p.code, p.check, p.reason);
-        return 0; /* a dry run reports; its exit code says what a real run would do */
+        else if (unremovable)
+            avs_rem_stop(c, AVS_EXIT_FAILED, "remove",
+                         "a prohibited product cannot be removed safely and would be left in place");
+        return 0;
     }
     struct avs_buf checks = AVS_BUF_INIT;
     for (size_t i = 0; i < c->r->n_checks; i++)

@@ -180,27 +180,44 @@ int avs_rem_replacement_choose(struct rctx *c)
     /* Stage and verify before reading anything out of the package. */
     if ((rc = avs_rem_replacement_stage(c)) != 0)
         return rc;
+    /* What it is decides everything after: an MSI by its ProductName, a setup program by its
+     * file name, matched against the catalog's [approved] entries. */
+    const char *base = strrchr(c->o->replacement, '\\');
+    base = base ? base + 1 : c->o->replacement;
     if (c->repl == REPL_EXE) {
-        const char *base = strrchr(c->o->replacement, '\\');
-        c->r->replacement_name = avs_strdup(base ? base + 1 : c->o->replacement);
-        return c->r->replacement_name ? 0 : AVS_ENOMEM;
+        c->r->replacement_name = avs_strdup(base);
+    } else {
+        char *name = NULL;
+        rc = avs_os_msi_package_info(&c->repl_code, &name, c->staged);
+        if (rc == AVS_ENOMEM)
+            return rc;
+        if (rc || !c->repl_code) {
+            free(name);
+            return block(c, "the replacement is not a readable Windows Installer package");
+        }
+        c->r->replacement_name = name ? name : avs_strdup(c->repl_code);
     }
-    char *name = NULL;
-    rc = avs_os_msi_package_info(&c->repl_code, &name, c->staged);
-    if (rc == AVS_ENOMEM)
-        return rc;
-    if (rc || !c->repl_code) {
-        free(name);
-        return block(c, "the replacement is not a readable Windows Installer package");
+    if (!c->r->replacement_name)
+        return AVS_ENOMEM;
+    c->approved = avs_catalog_approved_by_name(c->o->catalog, c->r->replacement_name);
+    /* Nothing is removed for a replacement AvSwap could not prove is running afterwards: that
+     * takes an [approved] entry naming it, with the service that runs when it protects. */
+    if (!c->approved || !c->approved->service) {
+        char why[400];
+        snprintf(why, sizeof why,
+                 "the replacement '%s' is not an approved product: add an [approved] entry to "
+                 "the catalog whose 'match' names it (%s) and whose 'service' runs when it "
+                 "protects",
+                 c->r->replacement_name,
+                 c->repl == REPL_MSI ? "its ProductName" : "the setup program's file name");
+        avs_rem_push(&c->r->checks, &c->r->n_checks, "replacement: not an approved product");
+        return block(c, why);
     }
-    c->r->replacement_name = name ? name : avs_strdup(c->repl_code);
-    c->approved = name ? avs_catalog_approved_by_name(c->o->catalog, name) : NULL;
-    c->install_first = c->approved && c->approved->coexist;
-    return c->r->replacement_name ? 0 : AVS_ENOMEM;
+    c->install_first = c->approved->coexist;
+    return 0;
 }
 
-/* 1 when an approved product runs: the chosen one's service, or, when the replacement names no
- * catalog entry, any approved service. *service receives the one seen running. */
+/* 1 when the chosen approved product's service runs; *service receives its name. */
 static int approved_running(struct rctx *c, const char **service)
 {
     const struct avs_catalog *cat = c->o->catalog;
@@ -208,7 +225,7 @@ static int approved_running(struct rctx *c, const char **service)
         const struct avs_cat_approved *a = &cat->approved[i];
         enum avs_svc_state st;
         int startable;
-        if (!a->service || (c->approved && a != c->approved))
+        if (!a->service || a != c->approved)
             continue;
         if (avs_os_service_query(&st, &startable, a->service) == 0 && st == AVS_SVC_RUNNING) {
             *service = a->service;

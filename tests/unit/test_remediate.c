@@ -632,3 +632,55 @@ Test(remediate, security_center_showing_it_enabled_verifies)
     cr_expect_eq(res.exit_code, AVS_EXIT_OK, "%s", res.reason ? res.reason : "");
     cr_expect(journal_has("Security Center: enabled"));
 }
+
+Test(remediate, unapproved_replacement_blocks_before_anything_is_removed)
+{
+    char hex[65];
+    kes();
+    defender();
+    replacement_file("C:\\pkg\\other.msi", "unknown package", hex);
+    fake_msi_package("C:\\ProgramData\\AvSwap\\staging\\replacement.msi",
+                     "{AAAAAAAA-0000-0000-0000-000000000002}", "Unknown Antivirus", "UnknownAV");
+    opts.replacement = "C:\\pkg\\other.msi";
+    opts.sha256_hex = hex;
+    run();
+    cr_expect_eq(res.exit_code, AVS_EXIT_BLOCKED);
+    cr_expect(strstr(res.reason, "not an approved product") != NULL, "%s", res.reason);
+    cr_expect_eq(fake_msi_uninstall_calls(), 0);
+    cr_expect_eq(fake_msi_install_calls(), 0);
+}
+
+Test(remediate, exe_replacement_is_identified_by_its_file_name)
+{
+    char hex[65];
+    const char *staged = "C:\\ProgramData\\AvSwap\\staging\\replacement.exe";
+    kes();
+    replacement_file("C:\\pkg\\ContosoSetup-5.2.exe", "setup bytes", hex);
+    fake_exe_installer(staged, 0, "ContosoAV");
+    const char *site = "[approved contoso]\nname = Contoso AV\nservice = ContosoAV\n"
+                       "match = ContosoSetup*.exe\n";
+    struct avs_buf err = AVS_BUF_INIT;
+    cr_assert_eq(avs_catalog_parse(&cat, site, strlen(site), "site.txt", &err), 0);
+    avs_buf_free(&err);
+    opts.replacement = "C:\\pkg\\ContosoSetup-5.2.exe";
+    opts.sha256_hex = hex;
+    opts.replacement_args = "/quiet /norestart";
+    run();
+    cr_assert_eq(res.exit_code, AVS_EXIT_OK, "%s", res.reason ? res.reason : "");
+    cr_assert_eq(fake_process_calls(), 1);
+    cr_expect_str_eq(fake_process_call(0)->app, staged, "installed from the verified copy");
+    cr_expect_str_eq(fake_process_call(0)->cmdline,
+                     "\"C:\\ProgramData\\AvSwap\\staging\\replacement.exe\" /quiet /norestart");
+    cr_expect(res.replacement_running);
+}
+
+Test(remediate, dry_run_predicts_a_failure_for_an_unremovable_product)
+{
+    kes();
+    defender();
+    fake_service_add("klnagent", NULL, 0, AVS_SVC_RUNNING); /* no product of its role: remnant */
+    opts.dry_run = 1;
+    run();
+    cr_expect_eq(res.exit_code, AVS_EXIT_FAILED, "the real run would end 1603");
+    cr_expect_eq(fake_msi_uninstall_calls(), 0);
+}
