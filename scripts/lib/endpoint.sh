@@ -7,6 +7,8 @@
 #   make_remnant_endpoint PREFIX   only a Kaspersky driver and vendor key, no uninstall entry
 #   avs_add_programs PREFIX N      N ordinary programs in HKLM\...\Uninstall (benchmark)
 #   avs_user_sid PREFIX            the SID of the prefix's user (its hive under HKU)
+#   make_remediable_endpoint, avs_remediation_fixtures_build, ...: see "remediation fixtures"
+#                                  at the end of this file
 #
 # What make_endpoint installs (tests/e2e asserts on each; none of it is real vendor software):
 #   kes.wxs       64-bit MSI "Kaspersky Endpoint Security for Windows" 12.3.0.493, AO Kaspersky Lab,
@@ -231,4 +233,132 @@ avs_add_programs() {
         done
     } | _avs_reg_import "$prefix" "$AVS_WORK/programs-$n.reg"
     avs_wine_stop "$prefix"
+}
+
+# ---- remediation fixtures ---------------------------------------------------------------------
+#
+#   avs_remediation_fixtures_build  adds to the avs_fixtures_build directory (prints it):
+#       kes-pwd.msi      kes.msi + a type-19 custom action: its removal fails with 1603 unless
+#                        KLPASSWD is $AVS_FX_KES_PASSWORD (a password-protected KES)
+#       kes-slow.msi     kes.msi + a type-34 custom action that runs fixturesleep.exe for 2.5 s
+#                        during the removal (tests kill avswap.exe while it is in progress)
+#       ksde-reboot.msi  ksde.wxs + ScheduleReboot under REMOVE="ALL": its removal returns 3010
+#       contoso-av.msi   the approved replacement "Contoso Antivirus" (service ContosoAV)
+#       fixturesleep.exe the sleeper of kes-slow.msi
+#   make_remediable_endpoint PREFIX [KES-MSI]
+#       an endpoint that a remediation can make fully compliant: KES (kes.msi, or the variant
+#       named), the 32-bit Network Agent, Kaspersky Free (EXE uninstaller under Program Files
+#       (x86), which counts its runs in runs.log next to it), the WinDefend service (a real
+#       service binary that runs under Wine's SCM, stopped, demand start), and the decoys
+#       K-Lite Codec Pack and KLayout. No driver, per-user product or malformed entry: those
+#       cannot be removed safely, and make_endpoint has them.
+#   avs_fx_install PREFIX MSI          msiexec /i a fixture package (by file name) into PREFIX
+#   avs_fx_add_shell_entry PREFIX      a Kaspersky Uninstall entry whose uninstall strings are
+#                                      shell commands creating C:\pwned.txt (must never run)
+#   avs_fx_service_state PREFIX NAME   the SCM state of a service (RUNNING, STOPPED, ...; "absent")
+
+# The uninstall password of kes-pwd.msi. It must appear nowhere AvSwap writes (tests search).
+AVS_FX_KES_PASSWORD='Zq7-e2e-Hunter2-pw'
+# Marker file the shell entry's command would create.
+AVS_FX_PWNED='C:\pwned.txt'
+
+avs_remediation_fixtures_build() {
+    local out q='`'
+    out=$(avs_fixtures_build)
+    if [[ -f $out/.built-remediation ]]; then
+        printf '%s\n' "$out"
+        return 0
+    fi
+    x86_64-w64-mingw32-gcc -O2 -Wall -Wextra -municode -static -o "$out/fixturesleep.exe" \
+        "$AVS_FX_DIR/src/fixturesleep.c" >&2 || avs_die "cannot build fixturesleep.exe"
+    cp "$AVS_FX_DIR/ksde.wxs" "$AVS_FX_DIR/contoso-av.wxs" "$out/"
+    (cd "$out" && wixl -a x64 -o ksde-reboot.msi ksde.wxs && wixl -a x64 -o contoso-av.msi contoso-av.wxs) \
+        >&2 || avs_die "wixl failed"
+    # Tables wixl cannot write, added with msibuild (WINE.md).
+    msibuild "$out/ksde-reboot.msi" -q "INSERT INTO ${q}InstallExecuteSequence${q} (${q}Action${q},${q}Condition${q},${q}Sequence${q}) VALUES ('ScheduleReboot','REMOVE=\"ALL\"',6590)" ||
+        avs_die "msibuild ksde-reboot.msi failed"
+    cp "$out/kes.msi" "$out/kes-pwd.msi"
+    msibuild "$out/kes-pwd.msi" -q "INSERT INTO ${q}CustomAction${q} (${q}Action${q},${q}Type${q},${q}Source${q},${q}Target${q}) VALUES ('NeedPwd',19,'','Wrong password')" &&
+        msibuild "$out/kes-pwd.msi" -q "INSERT INTO ${q}InstallExecuteSequence${q} (${q}Action${q},${q}Condition${q},${q}Sequence${q}) VALUES ('NeedPwd','REMOVE=\"ALL\" AND KLPASSWD<>\"$AVS_FX_KES_PASSWORD\"',1399)" ||
+        avs_die "msibuild kes-pwd.msi failed"
+    cp "$out/kes.msi" "$out/kes-slow.msi"
+    msibuild "$out/kes-slow.msi" -q "INSERT INTO ${q}CustomAction${q} (${q}Action${q},${q}Type${q},${q}Source${q},${q}Target${q}) VALUES ('SlowUninstall',34,'TARGETDIR','\"C:\\windows\\fixturesleep.exe\" 2500')" &&
+        msibuild "$out/kes-slow.msi" -q "INSERT INTO ${q}InstallExecuteSequence${q} (${q}Action${q},${q}Condition${q},${q}Sequence${q}) VALUES ('SlowUninstall','REMOVE=\"ALL\"',1450)" ||
+        avs_die "msibuild kes-slow.msi failed"
+    touch "$out/.built-remediation"
+    printf '%s\n' "$out"
+}
+
+avs_fx_install() {
+    local prefix=$1 msi=$2 fx
+    fx=$(avs_remediation_fixtures_build)
+    [[ -f $fx/$msi ]] || avs_die "no fixture package $msi"
+    avs_wine "$prefix" msiexec /i "$(avs_winpath "$fx/$msi")" /qn || avs_die "msiexec /i $msi failed"
+}
+
+avs_fx_service_state() {
+    local out
+    out=$(avs_wine "$1" sc query "$2" 2>/dev/null | tr -d '\r') || true
+    out=$(awk '$1 == "STATE" { print $4; exit }' <<<"$out")
+    printf '%s\n' "${out:-absent}"
+}
+
+make_remediable_endpoint() {
+    local prefix=$1 kes=${2:-kes.msi} fx kfree
+    fx=$(avs_remediation_fixtures_build)
+    cp "$fx/fixturesleep.exe" "$prefix/drive_c/windows/fixturesleep.exe"
+    avs_fx_install "$prefix" "$kes"
+    avs_fx_install "$prefix" klnagent.msi
+
+    kfree='C:\Program Files (x86)\Kaspersky Lab\Kaspersky Free 21.3'
+    mkdir -p "$prefix/drive_c/Program Files (x86)/Kaspersky Lab/Kaspersky Free 21.3" \
+        "$prefix/drive_c/Program Files/Windows Defender"
+    cp "$fx/kfree-uninst.exe" "$prefix/drive_c/Program Files (x86)/Kaspersky Lab/Kaspersky Free 21.3/avpuninst.exe"
+    cp "$fx/fixturesvc.exe" "$prefix/drive_c/Program Files (x86)/Kaspersky Lab/Kaspersky Free 21.3/avp.exe"
+    cp "$fx/fixturesvc.exe" "$prefix/drive_c/Program Files/Windows Defender/MsMpEng.exe"
+    local e_kfree=${kfree//\\/\\\\}
+    _avs_reg_import "$prefix" "$AVS_WORK/remediable.reg" <<EOF2
+Windows Registry Editor Version 5.00
+
+[HKEY_LOCAL_MACHINE\\SOFTWARE\\WOW6432Node\\Microsoft\\Windows\\CurrentVersion\\Uninstall\\KasperskyFree]
+"DisplayName"="Kaspersky Free"
+"DisplayVersion"="21.3.10.391"
+"Publisher"="Kaspersky"
+"InstallLocation"="$e_kfree\\\\"
+"DisplayIcon"="$e_kfree\\\\avp.exe,0"
+"UninstallString"="\\"$e_kfree\\\\avpuninst.exe\\""
+"QuietUninstallString"="\\"$e_kfree\\\\avpuninst.exe\\" /s"
+"NoModify"=dword:00000001
+"NoRepair"=dword:00000001
+
+[HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Uninstall\\KLiteCodecPack_is1]
+"DisplayName"="K-Lite Codec Pack 17.9.0 Basic"
+"DisplayVersion"="17.9.0"
+"Publisher"="KLCP"
+"UninstallString"="\\"C:\\\\Program Files (x86)\\\\K-Lite Codec Pack\\\\unins000.exe\\""
+
+[HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Uninstall\\KLayout]
+"DisplayName"="KLayout 0.28.12"
+"DisplayVersion"="0.28.12"
+"Publisher"="Matthias Köfferlein"
+"UninstallString"="\\"C:\\\\Program Files\\\\KLayout\\\\uninstall.exe\\""
+EOF2
+    # The approved product's service: fixturesvc.exe reports RUNNING to the SCM when started.
+    avs_wine "$prefix" sc create WinDefend start= demand \
+        binPath= 'C:\Program Files\Windows Defender\MsMpEng.exe' \
+        DisplayName= 'Microsoft Defender Antivirus Service' >/dev/null ||
+        avs_die "sc create WinDefend failed"
+    avs_wine_stop "$prefix"
+}
+
+avs_fx_add_shell_entry() {
+    local prefix=$1 k=HKLM\\SOFTWARE\\WOW6432Node\\Microsoft\\Windows\\CurrentVersion\\Uninstall\\KasperskyShell
+    avs_wine "$prefix" reg add "$k" /v DisplayName /d 'Kaspersky Anti-Virus' /f >/dev/null &&
+        avs_wine "$prefix" reg add "$k" /v DisplayVersion /d '21.3.10.391' /f >/dev/null &&
+        avs_wine "$prefix" reg add "$k" /v Publisher /d 'AO Kaspersky Lab' /f >/dev/null &&
+        avs_wine "$prefix" reg add "$k" /v UninstallString \
+            /d "cmd.exe /c echo PWNED> $AVS_FX_PWNED" /f >/dev/null &&
+        avs_wine "$prefix" reg add "$k" /v QuietUninstallString \
+            /d "C:\\Windows\\System32\\cmd.exe /c echo PWNED> $AVS_FX_PWNED" /f >/dev/null ||
+        avs_die "cannot add the shell-command entry"
 }

@@ -13,6 +13,11 @@
 #                               id = low 16 bits, full = the whole message ID, type = EVENTLOG_*
 #                               (1 error, 2 warning, 4 information), cut[i] = string i was truncated
 #   avs_events_summary FILE     "event 2010 (warning): string | string | ..." per event, for people
+#   avs_events_brief FILE [MAX] "event 4001: string | ..." per event, shorter still (the demo): the
+#                               run ID that starts every remediation event is left out (print it
+#                               once), "seq N, SHA-256 H" becomes "journal #N", line breaks
+#                               become " / ", and a string longer than MAX (default 90)
+#                               characters is cut with "..."
 
 # shellcheck disable=SC2034 # used by the scripts that source this file
 AVS_EVENT_WINEDEBUG=-all,fixme+advapi,+eventlog
@@ -85,4 +90,16 @@ avs_events_summary() {
         "event \(.id) (\({"1": "error", "2": "warning", "4": "information", "8": "audit success",
                           "16": "audit failure"}[.type | tostring] // "type \(.type)")): " +
         ([.strings[] | gsub("\r?\n"; " / ")] | join(" | "))'
+}
+
+avs_events_brief() {
+    avs_events_json "$1" | jq -r --argjson max "${2:-90}" '
+        def cut: if length > $max then .[0:$max] + "..." else . end;
+        .id as $id
+        | .strings
+        | (if $id >= 3000 and $id < 7000 and $id != 3007 and length > 0
+              and (.[0] | test("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))
+           then .[1:] else . end)
+        | map(sub("^seq (?<n>[0-9]+), SHA-256 [0-9a-f]{64}$"; "journal #\(.n)") | gsub("\r?\n"; " / ") | cut)
+        | "event \($id): " + join(" | ")'
 }

@@ -4,7 +4,9 @@
 # A test is a function registered with `e2e_test NAME FUNCTION`. It runs in a subshell with
 # `set -e`; `fail MESSAGE` ends it as failed with that reason. Prefixes and scan results are
 # made on first use and kept on disk for the run, so read-only tests share them:
-#   e2e_prefix full|clean|remnant   the shared prefix of that kind (do not mutate it)
+#   e2e_prefix KIND                 the shared prefix of that kind (do not mutate it): full,
+#                                   clean, remnant (scan tests); remediable, remediable-pwd,
+#                                   remediable-slow (copy them: scripts/lib/endpoint.sh)
 #   e2e_prefix_copy KIND NAME       a private copy for a test that changes the machine
 #   e2e_scan NAME KIND ARGS...      avswap.exe ARGS in prefix KIND with the Event Log trace,
 #                                   cached as $E2E_RES/NAME.{out,err,code,events}
@@ -63,6 +65,20 @@ _e2e_make() {
         remnant)
             cp -a -- "$(avs_template)" "$dest.tmp"
             make_remnant_endpoint "$dest.tmp" >&2
+            ;;
+        remediable)
+            cp -a -- "$(avs_template)" "$dest.tmp"
+            make_remediable_endpoint "$dest.tmp" >&2
+            ;;
+        remediable-pwd)
+            cp -a -- "$(avs_template)" "$dest.tmp"
+            make_remediable_endpoint "$dest.tmp" kes-pwd.msi >&2
+            ;;
+        remediable-slow)
+            cp -a -- "$(avs_template)" "$dest.tmp"
+            make_remediable_endpoint "$dest.tmp" kes-slow.msi >&2
+            : >"$dest.tmp/drive_c/Program Files (x86)/Kaspersky Lab/Kaspersky Free 21.3/slow.flag"
+            : >"$dest.tmp/drive_c/Program Files/Windows Defender/slowstart.flag"
             ;;
         *) avs_die "unknown prefix kind $kind" ;;
     esac
@@ -149,4 +165,141 @@ mc_messages() {
         $sym = $1 if /^SymbolicName=(\w+)/;
         $in = 1 if /^Language=/;
     ' "$AVS_REPO/win32/avs_messages.mc"
+}
+
+# ---- remediation (t_6x..t_9x) -------------------------------------------------------------------
+#   e2e_session PREFIX            stop PREFIX's wineserver and start a persistent one: services
+#                                 started by one command (WinDefend, by avswap) keep running for
+#                                 the next (sc query), and volatile registry keys (AvSwap's
+#                                 reboot marker) live until e2e_reboot, as on a Windows machine
+#                                 that is not restarted between commands
+#   e2e_reboot PREFIX             a simulated restart (WINE.md): every process ends, wineboot
+#   e2e_avswap BASE PREFIX ARGS   e2e_run with the Event Log trace: BASE.{out,err,stderr,code},
+#                                 BASE.events (JSON lines) and BASE.eventsa (one JSON array)
+#   e2e_ev_pos BASE ID [FROM]     position of the first event ID in BASE.eventsa (-1: none)
+#   e2e_journal PREFIX            the Linux path of C:\ProgramData\AvSwap\journal.jsonl
+#   e2e_journal_json PREFIX OUT   its complete lines as one JSON array in OUT
+#   e2e_scan_now BASE PREFIX      avswap scan --json, now (uncached)
+#   e2e_kfree_runs PREFIX         how many times the Kaspersky Free uninstaller ran
+#   e2e_expect_service PREFIX NAME STATE
+#   e2e_expect_chain PREFIX       recomputes the journal's hash chain in the shell
+#   e2e_expect_events_anchor BASE PREFIX   each event's "seq N, SHA-256 H" matches journal line N
+#   e2e_secret_counts OUT ROOT... where secrets ($E2E_SECRETS) occur, UTF-8 or UTF-16LE
+
+e2e_session() {
+    local prefix=$1
+    avs_wine_stop "$prefix"
+    WINEPREFIX=$prefix timeout -k 5 20 "$(_avs_wineserver)" -p ||
+        fail "cannot start a persistent wineserver for $prefix"
+}
+
+e2e_reboot() {
+    local prefix=$1
+    e2e_session "$prefix"
+    AVS_WINEDEBUG=-all avs_wine "$prefix" wineboot >/dev/null 2>&1 || fail "wineboot failed in $prefix"
+}
+
+e2e_avswap() {
+    local base=$1
+    E2E_WINEDEBUG=$AVS_EVENT_WINEDEBUG e2e_run "$@"
+    avs_events_json "$base.err" >"$base.events"
+    jq -s . "$base.events" >"$base.eventsa"
+    grep -a -v -E '^([0-9a-f]+:)?(fixme|warn|trace|err):' "$base.err" >"$base.stderr" || true
+}
+
+e2e_journal() { printf '%s\n' "$1/drive_c/ProgramData/AvSwap/journal.jsonl"; }
+
+e2e_journal_json() {
+    local j
+    j=$(e2e_journal "$1")
+    [[ -f $j ]] || fail "no journal at $j"
+    # Complete lines only: a torn last line (no newline) is not a record.
+    sed -n '/^{.*}$/p' "$j" | jq -s . >"$2" || fail "journal lines are not JSON: $(head -c 300 "$j")"
+}
+
+e2e_scan_now() {
+    e2e_run "$1" "$2" scan --json
+    jq -e -n 'input' <"$1.out" >/dev/null 2>&1 || fail "scan --json printed no JSON: $(head -c 300 "$1.err")"
+}
+
+e2e_kfree_runs() {
+    local f="$1/drive_c/Program Files (x86)/Kaspersky Lab/Kaspersky Free 21.3/runs.log"
+    if [[ -f $f ]]; then grep -c '^run' "$f"; else echo 0; fi
+}
+
+e2e_expect_service() {
+    local st
+    st=$(avs_fx_service_state "$1" "$2")
+    [[ $st == "$3" ]] || fail "service $2: expected $3, sc query says $st"
+}
+
+# Each line's "prev" is the SHA-256 of the line before it (64 zeros for the first), and seq
+# counts from 1: the chain, checked independently of avswap's own verifier.
+e2e_expect_chain() {
+    local j prev n=0 line want seq
+    j=$(e2e_journal "$1")
+    prev=$(printf '0%.0s' {1..64})
+    while IFS= read -r line || [[ -n $line ]]; do
+        n=$((n + 1))
+        want=$(jq -r .prev <<<"$line")
+        seq=$(jq -r .seq <<<"$line")
+        [[ $want == "$prev" ]] || fail "journal line $n: prev $want, but line $((n - 1)) hashes to $prev"
+        [[ $seq == "$n" ]] || fail "journal line $n has seq $seq"
+        prev=$(printf '%s' "$line" | sha256sum | cut -d' ' -f1)
+    done <"$j"
+    [[ $n -gt 0 ]] || fail "empty journal"
+}
+
+# Every event that mirrors a journal record ends with "seq N, SHA-256 H": H must be the SHA-256
+# of journal line N, so the Event Log anchors the journal (docs/EVENTS.md).
+e2e_expect_events_anchor() {
+    local base=$1 j refs n h line got
+    j=$(e2e_journal "$2")
+    refs=$(jq -r '.strings[-1] // "" | select(test("^seq [0-9]+, SHA-256 [0-9a-f]{64}$"))' "$base.events")
+    [[ -n $refs ]] || fail "no event carries a journal record reference"
+    while read -r _ n _ h; do
+        n=${n%,}
+        line=$(sed -n "${n}p" "$j")
+        [[ -n $line ]] || fail "an event names journal seq $n, which the journal does not have"
+        got=$(printf '%s' "$line" | sha256sum | cut -d' ' -f1)
+        [[ $got == "$h" ]] || fail "an event says journal seq $n has SHA-256 $h; the line hashes to $got"
+    done <<<"$refs"
+}
+
+# Position of the first event ID at or after FROM in BASE.eventsa (-1 when none).
+e2e_ev_pos() {
+    jq -r --argjson id "$2" --argjson from "${3:-0}" \
+        '[to_entries[] | select(.key >= $from and .value.id == $id) | .key] | first // -1' "$1.eventsa"
+}
+
+# e2e_secret_counts OUT ROOT...: "COUNT<TAB>FILE" in OUT for every regular file under the ROOTs
+# (symbolic links are not followed: a prefix links Z: to /) that holds any of the newline-separated
+# strings in $E2E_SECRETS, as UTF-8/ASCII or as UTF-16LE; COUNT is the number of occurrences.
+e2e_secret_counts() {
+    local out=$1
+    shift
+    perl -e '
+        use strict; use warnings; use File::Find;
+        my @pats;
+        for my $s (grep { length } split /\n/, $ENV{E2E_SECRETS}) {
+            push @pats, $s;
+            (my $u = $s) =~ s/(.)/$1\x00/gs;
+            push @pats, $u;
+        }
+        die "no secrets given\n" unless @pats;
+        find({ no_chdir => 1, wanted => sub {
+            return if -l $_ || !-f _;
+            open(my $fh, "<:raw", $_) or return;
+            local $/;
+            my $d = <$fh>;
+            close $fh;
+            return unless defined $d;
+            my $n = 0;
+            for my $p (@pats) {
+                my $pos = 0;
+                while (($pos = index($d, $p, $pos)) >= 0) { $n++; $pos++; }
+            }
+            print "$n\t$_\n" if $n;
+        } }, @ARGV);
+    ' -- "$@" | sort -k2 >"$out"
 }
