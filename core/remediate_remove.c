@@ -54,8 +54,9 @@ int avs_rem_removable(struct rctx *c, const struct avs_finding *f, const char **
     return ok;
 }
 
-/* Removes a secret from a log Windows Installer wrote, as defence in depth. A log too large to
- * scrub is deleted rather than kept with a password in it. */
+/* Removes a secret from a log Windows Installer wrote (Wine's, for one, lists every property
+ * with its value), replacing it with a fixed mask that does not even reveal its length. A log
+ * that cannot be scrubbed is deleted rather than kept with a password in it. */
 static void scrub(const char *log, const char *secret)
 {
     char *data = NULL;
@@ -67,11 +68,14 @@ static void scrub(const char *log, const char *secret)
     }
     if (rc)
         return;
-    if (avs_secret_redact((unsigned char *)data, len, secret) > 0 &&
-        avs_os_file_write_atomic(log, data, len) != 0)
-        (void)avs_os_file_delete(log);
+    char *masked = NULL;
+    size_t masked_len = 0, found = 0;
+    rc = avs_secret_mask(&masked, &masked_len, &found, (unsigned char *)data, len, secret);
+    if (rc || (found && avs_os_file_write_atomic(log, masked, masked_len) != 0))
+        (void)avs_os_file_delete(log); /* better no log than one holding the password */
     avs_os_secure_zero(data, len);
     free(data);
+    free(masked);
 }
 
 static void safe_name(struct avs_buf *b, const char *s)

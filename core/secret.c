@@ -302,3 +302,61 @@ size_t avs_secret_redact(unsigned char *data, size_t len, const char *secret)
     }
     return count;
 }
+
+int avs_secret_mask(char **out, size_t *out_len, size_t *out_count, const unsigned char *data,
+                    size_t len, const char *secret)
+{
+    static const char wide_mask[] = "*\0*\0*\0*\0*\0*\0*\0*\0";
+    struct avs_buf b = AVS_BUF_INIT;
+    size_t count = 0;
+
+    *out = NULL;
+    *out_len = 0;
+    *out_count = 0;
+    /* Which bytes any occurrence covers, in any encoding: 1 byte-wise, 2 UTF-16LE. Marking
+     * first and emitting after keeps overlapping occurrences whole. */
+    unsigned char *kind = calloc(len ? len : 1, 1);
+    if (!kind)
+        return AVS_ENOMEM;
+    int ansi = secret && has_non_ascii(secret) && avs_utf8_valid(secret);
+    for (size_t i = 0; secret && *secret && i < len; i++) {
+        static const int encs[] = {8, 1252, 1251, 16};
+        for (size_t e = 0; e < 4; e++) {
+            if ((encs[e] == 1252 || encs[e] == 1251) && !ansi)
+                continue;
+            size_t m = match_at(data + i, len - i, secret, encs[e]);
+            if (!m)
+                continue;
+            count++;
+            for (size_t k = i; k < i + m; k++)
+                if (kind[k] < (encs[e] == 16 ? 2 : 1))
+                    kind[k] = encs[e] == 16 ? 2 : 1;
+        }
+    }
+    for (size_t i = 0; i < len;) {
+        if (!kind[i]) {
+            size_t j = i;
+            while (j < len && !kind[j])
+                j++;
+            avs_buf_append(&b, data + i, j - i);
+            i = j;
+            continue;
+        }
+        unsigned char k = kind[i];
+        while (i < len && kind[i] == k)
+            i++;
+        if (k == 2)
+            avs_buf_append(&b, wide_mask, sizeof wide_mask - 1);
+        else
+            avs_buf_puts(&b, "********");
+    }
+    free(kind);
+    if (b.err)
+        return b.err;
+    *out_len = b.len;
+    *out = avs_buf_detach(&b);
+    if (!*out)
+        return AVS_ENOMEM;
+    *out_count = count;
+    return 0;
+}

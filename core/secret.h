@@ -49,4 +49,11 @@ int avs_secret_msi_properties(struct avs_buf *out, const char *const *names, siz
  * An empty or NULL SECRET redacts nothing. Used on MSI verbose logs, as defence in depth. */
 size_t avs_secret_redact(unsigned char *data, size_t len, const char *secret);
 
+/* Like avs_secret_redact, but into a new buffer (*out, malloc'd, *out_len bytes) where each run
+ * of redacted bytes becomes one fixed mask, "********" (in UTF-16LE where the secret was
+ * UTF-16LE), so that not even the secret's length shows. *out_count receives the number of
+ * occurrences (0: *out is an exact copy). AVS_ENOMEM. The caller wipes DATA. */
+int avs_secret_mask(char **out, size_t *out_len, size_t *out_count, const unsigned char *data,
+                    size_t len, const char *secret);
+
 #endif

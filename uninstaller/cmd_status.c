@@ -115,8 +115,11 @@ static void status_text(FILE *out, const struct avs_run_state *st,
             fprintf(out, " (result %" PRId64 ")", p->remove.outcome);
         fputc('\n', out);
     }
-    fprintf(out, "Replacement: staged %s, installed %s, running %s\n", step_state(&st->stage),
-            step_state(&st->install), step_state(&st->verify));
+    /* A built-in replacement (Defender) has nothing to stage: say only what applies. */
+    fputs("Replacement: ", out);
+    if (st->stage.state != AVS_STEP_NOT_STARTED)
+        fprintf(out, "staged %s, ", step_state(&st->stage));
+    fprintf(out, "installed %s, running %s\n", step_state(&st->install), step_state(&st->verify));
     fprintf(out, "Journal: %s (%zu records)\n",
             chk->status == AVS_JOURNAL_INTACT ? "intact"
             : chk->status == AVS_JOURNAL_TORN ? "torn last line (an interrupted write)"

@@ -214,6 +214,8 @@ Test(remediate, password_reaches_msi_and_nothing_else)
     const char *log = fake_fs_data(fake_msi_uninstall_call(0)->log_path, &len);
     cr_assert_not_null(log);
     cr_expect(memmem(log, len, SECRET, strlen(SECRET)) == NULL, "the MSI log was scrubbed");
+    cr_expect(memmem(log, len, "KLPASSWD=\"********\"", strlen("KLPASSWD=\"********\"")) != NULL,
+              "a fixed mask, not one star per character: %.*s", (int)len, log);
     cr_expect(memmem(log, len, "KLPASSWD=", 9) != NULL, "the rest of the log is kept");
 }
 

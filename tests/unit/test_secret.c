@@ -311,3 +311,43 @@ Test(secret, redact_null_and_empty)
     cr_expect_eq(avs_secret_redact(b, 0, "a"), 0);
     cr_expect_str_eq((char *)b, "abc");
 }
+
+Test(secret_mask, hides_the_length_in_every_encoding)
+{
+    const char log8[] = "a KLPASSWD = hunter2 b hunter2";
+    char *out = NULL;
+    size_t n = 0, count = 0;
+    cr_assert_eq(
+        avs_secret_mask(&out, &n, &count, (const unsigned char *)log8, sizeof log8 - 1, "hunter2"),
+        0);
+    cr_expect_eq(count, 2);
+    cr_expect_eq(n, strlen("a KLPASSWD = ******** b ********"));
+    cr_expect(memcmp(out, "a KLPASSWD = ******** b ********", n) == 0, "%.*s", (int)n, out);
+    free(out);
+
+    /* A longer secret masks to the same length: the length does not leak. */
+    const char logl[] = "a KLPASSWD = correct-horse-battery b";
+    cr_assert_eq(avs_secret_mask(&out, &n, &count, (const unsigned char *)logl, sizeof logl - 1,
+                                 "correct-horse-battery"),
+                 0);
+    cr_expect_eq(n, strlen("a KLPASSWD = ******** b"));
+    free(out);
+
+    /* UTF-16LE, and overlapping occurrences kept whole. */
+    const unsigned char wide[] = {'x', 0, 'a', 0, 'b', 0, 'a', 0, 'b', 0, 'a', 0, 'y', 0};
+    cr_assert_eq(avs_secret_mask(&out, &n, &count, wide, sizeof wide, "aba"), 0);
+    cr_expect_eq(count, 2);
+    cr_expect_eq(n, 2 + 16 + 2);
+    cr_expect(memcmp(out + 2, "*\0*\0*\0*\0*\0*\0*\0*\0", 16) == 0);
+    cr_expect_eq(out[18], 'y');
+    free(out);
+
+    const char none[] = "nothing secret here";
+    cr_assert_eq(
+        avs_secret_mask(&out, &n, &count, (const unsigned char *)none, sizeof none - 1, "hunter2"),
+        0);
+    cr_expect_eq(count, 0);
+    cr_expect_eq(n, sizeof none - 1);
+    cr_expect(memcmp(out, none, n) == 0);
+    free(out);
+}
