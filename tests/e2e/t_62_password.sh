@@ -90,6 +90,10 @@ t_password_wrong_then_right_and_never_written() {
     # The MSI logs were written (so the search below covers them) and name the property.
     local logs=$p/drive_c/ProgramData/AvSwap/logs
     compgen -G "$logs/*$kes.log" >/dev/null || fail "no MSI log for KES in $logs: $(ls "$logs")"
+    # Wine's verbose log lists every property with its value: the scrub leaves the line with a
+    # fixed mask, which does not even tell the password's length.
+    grep -a -q -E 'KLPASSWD = \*{8}\r?$' "$logs"/*"$kes".log ||
+        fail "the KES MSI log has no masked KLPASSWD line: $(grep -a KLPASSWD "$logs"/*"$kes".log | head -c 300)"
 
     # The search: stdout, stderr and the Event Log trace of both runs; every file under drive_c;
     # the registry (*.reg). Nothing may hold a password that was not there before.
