@@ -38,22 +38,35 @@ int avs_inventory_note(struct avs_inventory *inv, const char *key, const char *v
     return 0;
 }
 
+/* Reads value NAME of KEY as stored. *have is 0 when it is absent or could not be read; a read
+ * failure other than AVS_ENOMEM becomes a note. */
+static int read_raw(struct avs_reg_value *v, int *have, struct avs_inventory *inv, avs_os_key *key,
+                    const char *path, const char *name)
+{
+    *have = 0;
+    int err = avs_os_reg_value(v, key, name);
+    if (err == AVS_ENOENT)
+        return 0;
+    if (err == AVS_ENOMEM)
+        return err;
+    if (err)
+        return avs_inventory_note(inv, path, name,
+                                  err == AVS_ETOOBIG ? "value larger than AvSwap reads (64 KiB)"
+                                                     : avs_strerror(err));
+    *have = 1;
+    return 0;
+}
+
 /* Reads string value NAME of KEY into *out (NULL when absent or unusable, noting why). */
 static int read_string(char **out, struct avs_inventory *inv, avs_os_key *key, const char *path,
                        const char *name)
 {
     struct avs_reg_value v = {0, NULL, 0};
     const char *problem = NULL;
+    int have, err;
     *out = NULL;
-    int err = avs_os_reg_value(&v, key, name);
-    if (err == AVS_ENOENT)
-        return 0;
-    if (err == AVS_ETOOBIG)
-        return avs_inventory_note(inv, path, name, "value larger than AvSwap reads (64 KiB)");
-    if (err == AVS_ENOMEM)
+    if ((err = read_raw(&v, &have, inv, key, path, name)) != 0 || !have)
         return err;
-    if (err)
-        return avs_inventory_note(inv, path, name, avs_strerror(err));
     err = avs_regdata_string(out, &problem, &v);
     free(v.data);
     if (err == AVS_ENOMEM)
@@ -74,14 +87,10 @@ static int read_dword(uint32_t *out, struct avs_inventory *inv, avs_os_key *key,
 {
     struct avs_reg_value v = {0, NULL, 0};
     const char *problem = NULL;
+    int have, err;
     *out = 0;
-    int err = avs_os_reg_value(&v, key, name);
-    if (err == AVS_ENOENT)
-        return 0;
-    if (err == AVS_ENOMEM)
+    if ((err = read_raw(&v, &have, inv, key, path, name)) != 0 || !have)
         return err;
-    if (err)
-        return avs_inventory_note(inv, path, name, avs_strerror(err));
     err = avs_regdata_dword(out, &problem, &v);
     free(v.data);
     return err ? avs_inventory_note(inv, path, name, problem) : 0;

@@ -98,6 +98,24 @@ _avs_regraw() {
         avs_die "regraw $* failed"
 }
 
+# The Uninstall entry of the Kaspersky Free fixture (an EXE uninstaller, 32-bit view), as .reg
+# text; $1 is its install folder with backslashes already doubled.
+_avs_kfree_reg() {
+    local e_kfree=$1
+    cat <<EOF
+[HKEY_LOCAL_MACHINE\\SOFTWARE\\WOW6432Node\\Microsoft\\Windows\\CurrentVersion\\Uninstall\\KasperskyFree]
+"DisplayName"="Kaspersky Free"
+"DisplayVersion"="21.3.10.391"
+"Publisher"="Kaspersky"
+"InstallLocation"="$e_kfree\\\\"
+"DisplayIcon"="$e_kfree\\\\avp.exe,0"
+"UninstallString"="\\"$e_kfree\\\\avpuninst.exe\\""
+"QuietUninstallString"="\\"$e_kfree\\\\avpuninst.exe\\" /s"
+"NoModify"=dword:00000001
+"NoRepair"=dword:00000001
+EOF
+}
+
 make_endpoint() {
     local prefix=$1 fx user pf86 kfree kpm contoso
     fx=$(avs_fixtures_build)
@@ -130,16 +148,7 @@ make_endpoint() {
     _avs_reg_import "$prefix" "$AVS_WORK/endpoint.reg" <<EOF
 Windows Registry Editor Version 5.00
 
-[HKEY_LOCAL_MACHINE\\SOFTWARE\\WOW6432Node\\Microsoft\\Windows\\CurrentVersion\\Uninstall\\KasperskyFree]
-"DisplayName"="Kaspersky Free"
-"DisplayVersion"="21.3.10.391"
-"Publisher"="Kaspersky"
-"InstallLocation"="$e_kfree\\\\"
-"DisplayIcon"="$e_kfree\\\\avp.exe,0"
-"UninstallString"="\\"$e_kfree\\\\avpuninst.exe\\""
-"QuietUninstallString"="\\"$e_kfree\\\\avpuninst.exe\\" /s"
-"NoModify"=dword:00000001
-"NoRepair"=dword:00000001
+$(_avs_kfree_reg "$e_kfree")
 
 [HKEY_CURRENT_USER\\Software\\Microsoft\\Windows\\CurrentVersion\\Uninstall\\KasperskyPasswordManager]
 "DisplayName"="Kaspersky Password Manager"
@@ -320,16 +329,7 @@ make_remediable_endpoint() {
     _avs_reg_import "$prefix" "$AVS_WORK/remediable.reg" <<EOF2
 Windows Registry Editor Version 5.00
 
-[HKEY_LOCAL_MACHINE\\SOFTWARE\\WOW6432Node\\Microsoft\\Windows\\CurrentVersion\\Uninstall\\KasperskyFree]
-"DisplayName"="Kaspersky Free"
-"DisplayVersion"="21.3.10.391"
-"Publisher"="Kaspersky"
-"InstallLocation"="$e_kfree\\\\"
-"DisplayIcon"="$e_kfree\\\\avp.exe,0"
-"UninstallString"="\\"$e_kfree\\\\avpuninst.exe\\""
-"QuietUninstallString"="\\"$e_kfree\\\\avpuninst.exe\\" /s"
-"NoModify"=dword:00000001
-"NoRepair"=dword:00000001
+$(_avs_kfree_reg "$e_kfree")
 
 [HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Uninstall\\KLiteCodecPack_is1]
 "DisplayName"="K-Lite Codec Pack 17.9.0 Basic"
