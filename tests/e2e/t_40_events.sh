@@ -121,3 +121,30 @@ t_auditor_view_of_2010() {
     grep -q -F "Removal method: msi" "$out" || fail "no removal method line"
 }
 e2e_test auditor-view-of-2010 t_auditor_view_of_2010
+
+# Event Viewer renders an event's full text from the EventMessageFile of its source: the first
+# run registers AvSwap's source pointing at the avswap.exe that ran, and a run finds and repairs
+# a registration whose file has gone (a helpdesk copy deleted since).
+t_event_source_registered() {
+    local p r key='HKLM\SYSTEM\CurrentControlSet\Services\EventLog\Application\AvSwap' q exe
+    p=$(e2e_prefix_copy clean event-source)
+    exe=$(avs_winpath "$AVS_DIST/avswap.exe")
+    avs_wine "$p" reg query "$key" >/dev/null 2>&1 && fail "the source is registered before AvSwap ever ran"
+    r=$E2E_RES/evsrc-1
+    e2e_run "$r" "$p" scan
+    expect_code "$r" 0
+    q=$(avs_wine "$p" reg query "$key" 2>&1 | tr -d '\r')
+    grep -q -F "EventMessageFile    REG_EXPAND_SZ    $exe" <<<"$q" ||
+        fail "EventMessageFile is not $exe: $q"
+    grep -q -E 'TypesSupported +REG_DWORD +0x7$' <<<"$q" || fail "TypesSupported is not 7: $q"
+
+    avs_wine "$p" reg add "$key" /v EventMessageFile /t REG_EXPAND_SZ \
+        /d 'C:\Users\Public\gone\avswap.exe' /f >/dev/null
+    r=$E2E_RES/evsrc-2
+    e2e_run "$r" "$p" scan
+    expect_code "$r" 0
+    q=$(avs_wine "$p" reg query "$key" /v EventMessageFile 2>&1 | tr -d '\r')
+    grep -q -F "$exe" <<<"$q" || fail "a registration naming a missing file was not repaired: $q"
+    avs_wine_stop "$p"
+}
+e2e_test event-source-registered t_event_source_registered
