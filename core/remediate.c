@@ -133,6 +133,19 @@ static char *join(const char *a, const char *b)
     return avs_buf_detach(&s);
 }
 
+char *avs_remediate_data_dir(const struct avs_os_folders *f)
+{
+    return join(f->program_data, "AvSwap");
+}
+
+char *avs_remediate_journal_path(const struct avs_os_folders *f)
+{
+    char *dir = avs_remediate_data_dir(f);
+    char *path = dir ? join(dir, "journal.jsonl") : NULL;
+    free(dir);
+    return path;
+}
+
 /* The journal: loaded, verified and folded; the run to continue or a new one. */
 static int open_journal(struct rctx *c)
 {
@@ -517,8 +530,8 @@ int avs_remediate(struct avs_remediate_result *out, const struct avs_remediate_o
         avs_rem_stop(&c, AVS_EXIT_FAILED, "start", avs_strerror(rc));
         goto done;
     }
-    c.data_dir = join(c.folders.program_data, "AvSwap");
-    c.journal_path = c.data_dir ? join(c.data_dir, "journal.jsonl") : NULL;
+    c.data_dir = avs_remediate_data_dir(&c.folders);
+    c.journal_path = avs_remediate_journal_path(&c.folders);
     c.logs_dir = c.data_dir ? join(c.data_dir, "logs") : NULL;
     if (!c.logs_dir || !c.journal_path) {
         rc = AVS_ENOMEM;

@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "catalog.h"
+#include "os.h"
 
 enum avs_reboot_policy {
     AVS_REBOOT_NEVER,     /* report 3010 and let the administrator restart */
@@ -74,6 +75,11 @@ struct avs_remediate_result {
 int avs_remediate(struct avs_remediate_result *out, const struct avs_remediate_opts *opts);
 
 void avs_remediate_result_free(struct avs_remediate_result *r);
+
+/* AvSwap's folder, %ProgramData%\\AvSwap, and the journal in it: malloc'd, NULL when out of
+ * memory. The one place these paths are made. */
+char *avs_remediate_data_dir(const struct avs_os_folders *f);
+char *avs_remediate_journal_path(const struct avs_os_folders *f);
 
 /* The name of the single-instance mutex. */
 #define AVS_REMEDIATE_MUTEX "Global\\AvSwap.Remediate"

@@ -13,12 +13,11 @@
 char *avs_cli_journal_path(void)
 {
     struct avs_os_folders f;
-    struct avs_buf b = AVS_BUF_INIT;
     if (avs_os_folders(&f) != 0)
         return NULL;
-    avs_buf_printf(&b, "%s\\AvSwap\\journal.jsonl", f.program_data);
+    char *path = avs_remediate_journal_path(&f);
     avs_os_folders_free(&f);
-    return avs_buf_detach(&b);
+    return path;
 }
 
 static const char *step_state(const struct avs_run_step *s)
