@@ -68,12 +68,8 @@ static int prepare_log(const wchar_t *w)
                            OPEN_ALWAYS, FILE_ATTRIBUTE_NORMAL | FILE_FLAG_OPEN_REPARSE_POINT, NULL);
     if (h == INVALID_HANDLE_VALUE)
         return avs_win32_last_error(); /* no folder: AVS_ENOENT */
-    FILE_ATTRIBUTE_TAG_INFO tag;
-    if (!GetFileInformationByHandleEx(h, FileAttributeTagInfo, &tag, sizeof tag))
-        err = avs_win32_last_error();
-    else if (tag.FileAttributes & FILE_ATTRIBUTE_REPARSE_POINT)
-        err = AVS_EUNSAFE;
-    else if (tag.FileAttributes & FILE_ATTRIBUTE_DIRECTORY)
+    DWORD attrs;
+    if ((err = avs_win32_handle_attributes(&attrs, h)) == 0 && (attrs & FILE_ATTRIBUTE_DIRECTORY))
         err = AVS_EINVAL;
     CloseHandle(h);
     return err;

@@ -106,16 +106,10 @@ int avs_os_mkdir_protected(const char *path)
         err = avs_win32_last_error();
         goto done;
     }
-    FILE_ATTRIBUTE_TAG_INFO tag;
-    if (!GetFileInformationByHandleEx(h, FileAttributeTagInfo, &tag, sizeof tag)) {
-        err = avs_win32_last_error();
+    DWORD attrs;
+    if ((err = avs_win32_handle_attributes(&attrs, h)) != 0)
         goto done;
-    }
-    if (tag.FileAttributes & FILE_ATTRIBUTE_REPARSE_POINT) {
-        err = AVS_EUNSAFE;
-        goto done;
-    }
-    if (!(tag.FileAttributes & FILE_ATTRIBUTE_DIRECTORY)) {
+    if (!(attrs & FILE_ATTRIBUTE_DIRECTORY)) {
         err = AVS_EINVAL; /* a file stands where the folder should be */
         goto done;
     }

@@ -299,18 +299,10 @@ int avs_os_file_lock_hash(avs_os_lock **out, uint8_t sha256[32], const char *pat
             err = AVS_EINVAL;
         goto done;
     }
-    /* Checked on the handle itself: the object we hold, not what the name meant a moment
-     * ago. */
-    FILE_ATTRIBUTE_TAG_INFO tag;
-    if (!GetFileInformationByHandleEx(h, FileAttributeTagInfo, &tag, sizeof tag)) {
-        err = avs_win32_last_error();
+    DWORD attrs;
+    if ((err = avs_win32_handle_attributes(&attrs, h)) != 0)
         goto done;
-    }
-    if (tag.FileAttributes & FILE_ATTRIBUTE_REPARSE_POINT) {
-        err = AVS_EUNSAFE;
-        goto done;
-    }
-    if ((tag.FileAttributes & FILE_ATTRIBUTE_DIRECTORY) || GetFileType(h) != FILE_TYPE_DISK) {
+    if ((attrs & FILE_ATTRIBUTE_DIRECTORY) || GetFileType(h) != FILE_TYPE_DISK) {
         err = AVS_EINVAL; /* a folder, a device or a pipe is not a package */
         goto done;
     }
@@ -338,4 +330,16 @@ void avs_os_file_unlock(avs_os_lock *lock)
         return;
     CloseHandle(lock->h);
     free(lock);
+}
+
+int avs_win32_handle_attributes(DWORD *out, HANDLE h)
+{
+    FILE_ATTRIBUTE_TAG_INFO tag;
+    *out = 0;
+    if (!GetFileInformationByHandleEx(h, FileAttributeTagInfo, &tag, sizeof tag))
+        return avs_win32_last_error();
+    if (tag.FileAttributes & FILE_ATTRIBUTE_REPARSE_POINT)
+        return AVS_EUNSAFE;
+    *out = tag.FileAttributes;
+    return 0;
 }

@@ -56,6 +56,11 @@ HMODULE avs_win32_load_system32(const wchar_t *dll);
  * that do not exist yet are not. Implemented in stage.c. */
 int avs_win32_reparse_on_path(int *out, const wchar_t *path);
 
+/* The attributes of the object handle H refers to (FILE_ATTRIBUTE_*), checked on the handle
+ * itself, i.e. on what was opened rather than what the name meant a moment before.
+ * AVS_EUNSAFE when it is a reparse point. Implemented in stage.c. */
+int avs_win32_handle_attributes(DWORD *out, HANDLE h);
+
 /* Enables privilege NAME (SE_*_NAME) on the process token. *out_token and *out_prev hold what
  * avs_win32_privilege_restore() needs to put it back (and close the token). AVS_EACCES when the
  * token does not hold the privilege at all. Implemented in system.c. */
