@@ -129,7 +129,9 @@ t_event_source_registered() {
     local p r key='HKLM\SYSTEM\CurrentControlSet\Services\EventLog\Application\AvSwap' q exe
     p=$(e2e_prefix_copy clean event-source)
     exe=$(avs_winpath "$AVS_DIST/avswap.exe")
-    avs_wine "$p" reg query "$key" >/dev/null 2>&1 && fail "the source is registered before AvSwap ever ran"
+    # Other tests scan the shared clean prefix first: start from a machine without the source.
+    avs_wine "$p" reg delete "$key" /f >/dev/null 2>&1 || true
+    avs_wine "$p" reg query "$key" >/dev/null 2>&1 && fail "the source could not be removed first"
     r=$E2E_RES/evsrc-1
     e2e_run "$r" "$p" scan
     expect_code "$r" 0
