@@ -205,8 +205,10 @@ static int from_msi(struct avs_detection *d, struct avs_inventory *inv,
 {
     for (size_t i = 0; i < inv->n_msi; i++) {
         const struct avs_os_msi_product *m = &inv->msi[i];
-        const struct avs_cat_product *p = identify(cat, m->name, m->publisher);
         char code[39];
+        if (avs_catalog_is_self(m->name, m->publisher))
+            continue; /* no catalog, however broad its patterns, makes AvSwap remove itself */
+        const struct avs_cat_product *p = identify(cat, m->name, m->publisher);
         if (!p)
             continue;
         if (!m->product_code || avs_guid_canonical(code, m->product_code) != 0) {

@@ -255,36 +255,17 @@ static int collect_users(struct avs_inventory *inv, const struct avs_catalog *ca
     return rc;
 }
 
-static int collect_msi(struct avs_inventory *inv, const struct avs_catalog *cat)
+/* Every Windows Installer product is kept (a few hundred short strings at most): detection picks
+ * the ones that concern the catalog, and an Uninstall entry's product code is checked against
+ * the whole list. */
+static int collect_msi(struct avs_inventory *inv)
 {
-    struct avs_os_msi_product *all = NULL;
-    size_t n = 0;
-    int err = avs_os_msi_products(&all, &n);
+    int err = avs_os_msi_products(&inv->msi, &inv->n_msi);
     if (err) {
         inv->sources[AVS_SRC_MSI].err = err;
         return err == AVS_ENOMEM ? err : 0;
     }
-    inv->sources[AVS_SRC_MSI].count = n;
-    /* Keep the candidates, compacting in place; free the rest. */
-    size_t kept = 0;
-    for (size_t i = 0; i < n; i++) {
-        struct avs_os_msi_product *p = &all[i];
-        int keep =
-            !avs_catalog_is_self(p->name, p->publisher) &&
-            (avs_catalog_match_name(cat, p->name) || avs_catalog_is_vendor(cat, p->publisher));
-        if (keep) {
-            all[kept++] = *p;
-        } else {
-            free(p->product_code);
-            free(p->user_sid);
-            free(p->name);
-            free(p->version);
-            free(p->publisher);
-            free(p->install_location);
-        }
-    }
-    inv->msi = all;
-    inv->n_msi = kept;
+    inv->sources[AVS_SRC_MSI].count = inv->n_msi;
     return 0;
 }
 
@@ -335,7 +316,7 @@ int avs_inventory_collect(struct avs_inventory *out, const struct avs_catalog *c
                             "HKLM\\SOFTWARE\\WOW6432Node\\Microsoft\\Windows\\"
                             "CurrentVersion\\Uninstall",
                             AVS_VIEW_32, NULL)) != 0 ||
-        (rc = collect_users(out, cat)) != 0 || (rc = collect_msi(out, cat)) != 0 ||
+        (rc = collect_users(out, cat)) != 0 || (rc = collect_msi(out)) != 0 ||
         (rc = collect_regroots(out, cat)) != 0)
         goto done;
 

@@ -1,8 +1,9 @@
 /* Inventory: what is installed, read through os.h from every source DESIGN.md names.
  *
- * Only the entries that could concern the catalog are kept (a name the catalog matches or a
- * vendor publisher); everything else is counted and dropped, which keeps a scan of thousands of
- * programs cheap. Malformed registry data becomes a note, never a crash and never a guess. */
+ * Only the Uninstall entries that could concern the catalog are kept (a name the catalog
+ * matches or a vendor publisher); the rest are counted and dropped, which keeps a scan of
+ * thousands of programs cheap. Malformed registry data becomes a note, never a crash and never a
+ * guess. */
 #ifndef AVS_INVENTORY_H
 #define AVS_INVENTORY_H
 
@@ -53,7 +54,7 @@ struct avs_note {
 struct avs_inventory {
     struct avs_inv_entry *entries;
     size_t n_entries;
-    struct avs_os_msi_product *msi; /* candidates only */
+    struct avs_os_msi_product *msi; /* every installed product */
     size_t n_msi;
     struct avs_os_service *services; /* all */
     size_t n_services;

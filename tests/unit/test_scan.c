@@ -445,3 +445,21 @@ Test(scan, note_events_are_capped)
     cr_expect_eq(scan.inv.n_notes, AVS_SCAN_MAX_NOTE_EVENTS + 20, "every note is kept");
     cr_expect_eq(fake_events_with_id(AVS_EV_REGISTRY_ANOMALY), AVS_SCAN_MAX_NOTE_EVENTS);
 }
+
+Test(scan, no_catalog_pattern_makes_avswap_a_finding)
+{
+    const char *broad = "[product everything]\nname = Everything\nmatch = *p*\nrole = utility\n"
+                        "priority = 60\n";
+    struct avs_buf err = AVS_BUF_INIT;
+    cr_assert_eq(avs_catalog_parse(&cat, broad, strlen(broad), "broad.txt", &err), 0);
+    avs_buf_free(&err);
+    fake_uninstall_add(AVS_VIEW_64, NULL, "{AAAAAAAA-AAAA-AAAA-AAAA-AAAAAAAAAAAA}", "AvSwap",
+                       "0.1.0", "AvSwap", 1);
+    fake_msi_add("{AAAAAAAA-AAAA-AAAA-AAAA-AAAAAAAAAAAA}", NULL, AVS_MSI_MACHINE, "AvSwap", "0.1.0",
+                 "AvSwap");
+    fake_msi_add("{BBBBBBBB-AAAA-AAAA-AAAA-AAAAAAAAAAAA}", NULL, AVS_MSI_MACHINE, "7-Zip", "23.01",
+                 "Igor Pavlov");
+    run();
+    cr_assert_eq(scan.det.n_findings, 1, "7-Zip matches the broad pattern; AvSwap never does");
+    cr_expect_str_eq(scan.det.findings[0].name, "7-Zip");
+}
