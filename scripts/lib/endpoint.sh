@@ -116,6 +116,24 @@ _avs_kfree_reg() {
 EOF
 }
 
+# Two look-alikes that must never be findings (K-Lite Codec Pack by KLCP; KLayout, whose publisher
+# has a non-ASCII name), as .reg text.
+_avs_lookalikes_reg() {
+    cat <<EOF
+[HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Uninstall\\KLiteCodecPack_is1]
+"DisplayName"="K-Lite Codec Pack 17.9.0 Basic"
+"DisplayVersion"="17.9.0"
+"Publisher"="KLCP"
+"UninstallString"="\\"C:\\\\Program Files (x86)\\\\K-Lite Codec Pack\\\\unins000.exe\\""
+
+[HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Uninstall\\KLayout]
+"DisplayName"="KLayout 0.28.12"
+"DisplayVersion"="0.28.12"
+"Publisher"="Matthias Köfferlein"
+"UninstallString"="\\"C:\\\\Program Files\\\\KLayout\\\\uninstall.exe\\""
+EOF
+}
+
 make_endpoint() {
     local prefix=$1 fx user pf86 kfree kpm contoso
     fx=$(avs_fixtures_build)
@@ -158,17 +176,7 @@ $(_avs_kfree_reg "$e_kfree")
 "UninstallString"="\\"$e_kpm\\\\kpmuninst.exe\\""
 "QuietUninstallString"="\\"$e_kpm\\\\kpmuninst.exe\\" /s"
 
-[HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Uninstall\\KLiteCodecPack_is1]
-"DisplayName"="K-Lite Codec Pack 17.9.0 Basic"
-"DisplayVersion"="17.9.0"
-"Publisher"="KLCP"
-"UninstallString"="\\"C:\\\\Program Files (x86)\\\\K-Lite Codec Pack\\\\unins000.exe\\""
-
-[HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Uninstall\\KLayout]
-"DisplayName"="KLayout 0.28.12"
-"DisplayVersion"="0.28.12"
-"Publisher"="Matthias Köfferlein"
-"UninstallString"="\\"C:\\\\Program Files\\\\KLayout\\\\uninstall.exe\\""
+$(_avs_lookalikes_reg)
 
 [HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Uninstall\\{5A7C0B1E-AB5C-4F1D-9E0A-0000A5A50001}]
 "DisplayName"="AvSwap"
@@ -331,17 +339,7 @@ Windows Registry Editor Version 5.00
 
 $(_avs_kfree_reg "$e_kfree")
 
-[HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Uninstall\\KLiteCodecPack_is1]
-"DisplayName"="K-Lite Codec Pack 17.9.0 Basic"
-"DisplayVersion"="17.9.0"
-"Publisher"="KLCP"
-"UninstallString"="\\"C:\\\\Program Files (x86)\\\\K-Lite Codec Pack\\\\unins000.exe\\""
-
-[HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Uninstall\\KLayout]
-"DisplayName"="KLayout 0.28.12"
-"DisplayVersion"="0.28.12"
-"Publisher"="Matthias Köfferlein"
-"UninstallString"="\\"C:\\\\Program Files\\\\KLayout\\\\uninstall.exe\\""
+$(_avs_lookalikes_reg)
 EOF2
     # The approved product's service: fixturesvc.exe reports RUNNING to the SCM when started.
     avs_wine "$prefix" sc create WinDefend start= demand \
