@@ -28,6 +28,7 @@ HMODULE avs_win32_load_system32(const wchar_t *dll)
         return NULL;
     path[n] = L'\\';
     memcpy(path + n + 1, dll, (dl + 1) * sizeof *path);
+    /* banned-ok: a full System32 path; the flag makes its own imports resolve from there too */
     return LoadLibraryExW(path, NULL, LOAD_WITH_ALTERED_SEARCH_PATH);
 }
 

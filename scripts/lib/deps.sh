@@ -23,3 +23,7 @@ avs_ensure_packages() {
     DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
 }
+
+# The fuzzing and static checks (scripts/fuzz, and scripts/test's corpus replay and cppcheck):
+# clang-14 with its libFuzzer/sanitizer runtime, which Debian ships apart from the compiler.
+AVS_FUZZ_PACKAGES=(clang-14 libclang-rt-14-dev cppcheck)
