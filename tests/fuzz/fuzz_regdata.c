@@ -160,8 +160,12 @@ static void inventory(const struct avs_reg_value *v, unsigned which)
     }
     if (is_string && rc != 0)
         FUZZ_CHECK(got == NULL); /* refused: never used */
-    if (is_string && rc == 0 && problem == NULL)
-        FUZZ_CHECK(got != NULL && strcmp(got, s) == 0); /* clean: kept as decoded */
+    if (is_string && rc == 0 && problem == NULL) {
+        if (which % N_NAMES == 0 && *s == '\0')
+            FUZZ_CHECK(got == NULL); /* an empty DisplayName is no name */
+        else
+            FUZZ_CHECK(got != NULL && strcmp(got, s) == 0); /* clean: kept as decoded */
+    }
     if (is_string && (rc != 0 || problem != NULL)) {
         int noted = 0;
         for (size_t i = 0; i < inv.n_notes; i++)
