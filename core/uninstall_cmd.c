@@ -104,7 +104,8 @@ static int is_denied(const char *s, size_t n)
     return 0;
 }
 
-/* CON, NUL, COM1... possibly followed by an extension ("nul.exe" is still the device). */
+/* CON, NUL, COM1... possibly followed by an extension ("nul.exe" is still the device). Windows
+ * also reserves COM0, LPT0 and COM/LPT with a superscript 1, 2 or 3 (U+00B9, U+00B2, U+00B3). */
 static int is_device_name(const char *c, size_t n)
 {
     size_t stem = 0;
@@ -115,7 +116,11 @@ static int is_device_name(const char *c, size_t n)
     for (size_t i = 0; i < sizeof DEVICES / sizeof DEVICES[0]; i++)
         if (stem == 3 && ieq_n(c, DEVICES[i], 3))
             return 1;
-    return stem == 4 && (ieq_n(c, "com", 3) || ieq_n(c, "lpt", 3)) && c[3] >= '1' && c[3] <= '9';
+    if (stem < 4 || !(ieq_n(c, "com", 3) || ieq_n(c, "lpt", 3)))
+        return 0;
+    const unsigned char *d = (const unsigned char *)c + 3;
+    return (stem == 4 && d[0] >= '0' && d[0] <= '9') ||
+           (stem == 5 && d[0] == 0xc2 && (d[1] == 0xb9 || d[1] == 0xb2 || d[1] == 0xb3));
 }
 
 /* Checks that P (N bytes) is an absolute local path "X:\a\b" made only of plain components.

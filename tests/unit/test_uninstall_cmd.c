@@ -105,6 +105,10 @@ ParameterizedTestParameters(uninstall_cmd, table)
         {"\"" PF "KL.\\avp.exe\"", "", "", 1, "ends with a dot or a space", "", ""},
         {"\"" PF "NUL\\avp.exe\"", "", "", 1, "reserved device name", "", ""},
         {"\"" PF "KL\\com1.exe\"", "", "", 1, "reserved device name", "", ""},
+        {"\"" PF "KL\\COM0.exe\"", "", "", 1, "reserved device name", "", ""},
+        {"\"" PF "KL\\lpt0\\avp.exe\"", "", "", 1, "reserved device name", "", ""},
+        {"\"" PF "KL\\COM\xc2\xb9.exe\"", "", "", 1, "reserved device name", "", ""},
+        {"\"" PF "LPT\xc2\xb3\\avp.exe\"", "", "", 1, "reserved device name", "", ""},
         {"\"\" /x", "", "", 1, "path is empty", "", ""},
 
         /* ---- how the program is written ---- */

@@ -82,6 +82,8 @@ put("cmdline", "msvcrt-rules", '"prog name" a\\\\\\"b "c d" e"" f""""g \\\\"h i"
 put("cmdline", "device-and-ads",
     '"C:\\Program Files\\KL\\nul.exe" /s' + Z + "C:\\Program Files\\KL\\a.exe:ads.exe /s"
     + Z + "/q")
+put("cmdline", "device-names",
+    '"C:\\Program Files\\KL\\COM\u00b9.exe" /s' + Z + "C:\\Program Files\\LPT0\\a.exe" + Z + "/q")
 
 # ---- regdata: byte 0 = type (low 4 bits) and which Uninstall value (high 4 bits); then data ----
 REG_SZ, REG_EXPAND_SZ, REG_BINARY, REG_DWORD, REG_MULTI_SZ = 1, 2, 3, 4, 7
