@@ -119,6 +119,26 @@ reg("pfro-multi-sz", "DisplayName", REG_MULTI_SZ,
 reg("pfro-empty", "DisplayName", REG_MULTI_SZ, b"\0\0")
 reg("long", "DisplayName", REG_SZ, sz("K" * 2049))
 
+# ---- journal, mode 2: records folded directly (fuzz_journal.c: 3 bytes each) ----
+PLAN, PREFLIGHT, REMOVE, STAGE, INSTALL, VERIFY, REBOOT, OUTCOME, JOURNAL = range(9)
+OUT = {0: 0, 1605: 1, 3010: 2, 1641: 3, 1603: 4, 1618: 5, 1602: 6, -1: 7}
+
+
+def rec(step, end=False, run=0, code=0, name=0, outcome=0):
+    return bytes([step | (end << 4) | (run << 5), code | (name << 2), OUT[outcome]])
+
+
+put("journal", "fold-interrupted", b"\x02" + b"".join([
+    rec(PLAN), rec(PLAN, True), rec(PREFLIGHT), rec(PREFLIGHT, True),
+    rec(REMOVE, code=1, name=1), rec(REMOVE, True, code=1, name=1, outcome=3010),
+    rec(REMOVE, code=2, name=2), rec(REBOOT), rec(OUTCOME, True, outcome=3010)]))
+put("journal", "fold-two-runs", b"\x02" + b"".join([
+    rec(REMOVE, code=1), rec(REMOVE, True, code=1, outcome=1603), rec(OUTCOME, True, outcome=1603),
+    rec(PLAN, run=1), rec(PLAN, True, run=1), rec(REMOVE, run=1, name=3),
+    rec(REMOVE, True, run=1, name=3, outcome=1618), rec(REMOVE, run=1, name=3),
+    rec(REMOVE, True, run=1, name=3, outcome=0), rec(JOURNAL, True, run=1),
+    rec(INSTALL, run=1), rec(INSTALL, True, run=1, outcome=3010), rec(REBOOT, True, run=1)]))
+
 # ---- jsonread: edge cases (the journal records come from tools/journal_seeds.c) ----
 put("jsonread", "escapes", '{"a":"\\u00e9\\ud83d\\ude00\\n\\t\\"\\\\\\/\\b\\f\\r","b":"\\u0000"}')
 put("jsonread", "numbers", '[0,-0,9223372036854775807,-9223372036854775808,1,-1,123456789]')
