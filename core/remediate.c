@@ -10,6 +10,7 @@
 #include "avs_version.h"
 #include "exitcode.h"
 #include "remediate_int.h"
+#include "verdict.h"
 
 /* ---------------------------------------------------------------- helpers */
 
@@ -313,12 +314,41 @@ static int final_check(struct rctx *c)
     return 0;
 }
 
+/* The protection half of the verdict, asked of the machine now (core/verdict.h): the flags set
+ * when the replacement was verified say what was true then, not at the outcome. Returns 0 when
+ * it holds or does not apply (nothing was replaced), else the exit code (1603). */
+static int verdict(struct rctx *c)
+{
+    struct avs_verdict v;
+    memset(&v, 0, sizeof v);
+    if (c->repl == REPL_NONE)
+        return 0;
+    /* No service to ask about: nothing can show the replacement protects (choose refuses this;
+     * the verdict does not rely on it). */
+    int rc = c->approved ? avs_verdict_protection(&v, c->o->catalog, c->approved,
+                                                  c->repl == REPL_MSI ? c->repl_code : NULL)
+                         : AVS_EINVAL;
+    if (rc == 0 && v.failed == AVS_VERDICT_OK)
+        return 0;
+    const char *check = rc ? "service" : avs_verdict_check_name(v.failed);
+    const char *seen = rc ? "no service of the approved antivirus is known" : v.detail;
+    const char *s[2] = {check, seen};
+    avs_rem_event(c, AVS_EV_VERDICT_CHECK_FAILED, s, 2);
+    if (rc || v.failed == AVS_VERDICT_SERVICE)
+        c->r->replacement_running = 0;
+    char why[500];
+    snprintf(why, sizeof why, "not compliant: %s (event 6010)", seen);
+    return avs_rem_stop(c, AVS_EXIT_FAILED, "verdict", why);
+}
+
 static int finish(struct rctx *c)
 {
     char unprot[32] = "unknown", count[16];
-    int code = c->r->exit_code;
+    int code = c->r->exit_code, rc0;
 
-    if (code == 0 && (c->acted || c->n_unsafe)) {
+    /* Anything past the first clean scan ends with a fresh one: a resumed run whose journal
+     * says a product was removed is judged by the machine, not by the journal. */
+    if (code == 0 && (c->acted || c->n_unsafe || c->r->resumed || c->repl != REPL_NONE)) {
         int rc = final_check(c);
         if (rc == AVS_ENOMEM)
             return rc;
@@ -339,6 +369,11 @@ static int finish(struct rctx *c)
         } else if (code == 0 && c->reboot) {
             code = AVS_EXIT_REBOOT;
         }
+    }
+    if (code == 0 && (rc0 = verdict(c)) != 0) {
+        if (rc0 == AVS_ENOMEM)
+            return rc0;
+        code = c->r->exit_code;
     }
     if (c->journal && summarise(c) == AVS_ENOMEM)
         return AVS_ENOMEM;

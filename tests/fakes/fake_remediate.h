@@ -21,6 +21,9 @@ void fake_msi_uninstall_result(const char *code, int result);
 /* Removing CODE fails with 1603 unless PROPERTIES contains PROP="VALUE" (the type-19 custom
  * action of a password-protected product). */
 void fake_msi_require_password(const char *code, const char *prop, const char *value);
+/* Removing CODE successfully also takes OTHER_CODE (may be NULL) off the MSI list and stops
+ * SERVICE (may be NULL): a product whose uninstall takes another one with it. */
+void fake_msi_uninstall_also(const char *code, const char *other_code, const char *service);
 /* The first N removals of any product return 1618 (another installation running). */
 void fake_msi_busy_removals(int n);
 /* Each removal appends to its log file the properties it received, as Windows Installer's
