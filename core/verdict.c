@@ -5,8 +5,11 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "buf.h"
 #include "error.h"
+#include "journal.h"
 #include "os.h"
+#include "scan.h"
 #include "textutil.h"
 
 int avs_wsc_state_enabled(uint32_t product_state)
@@ -108,5 +111,66 @@ int avs_verdict_protection(struct avs_verdict *out, const struct avs_catalog *ca
     snprintf(out->detail, sizeof out->detail, "service %s running; %s; Security Center: enabled",
              approved->service,
              msi_code && *msi_code ? "installed (Windows Installer)" : "service present");
+    return 0;
+}
+
+int avs_verdict_now(struct avs_verdict_now *out, const struct avs_catalog *cat,
+                    const char *catalog_desc, const struct avs_journal_rec *recs, size_t n,
+                    const char *run_id)
+{
+    const char *service_rec = NULL, *name = NULL, *code = NULL;
+    memset(out, 0, sizeof *out);
+    for (size_t i = 0; i < n; i++) {
+        const struct avs_journal_rec *r = &recs[i];
+        if (!run_id || !r->run_id || strcmp(r->run_id, run_id) != 0 || r->phase != AVS_JPHASE_END)
+            continue;
+        if (r->step == AVS_JSTEP_REPLACEMENT_VERIFY && r->outcome == 0 && r->detail)
+            service_rec = r->detail;
+        else if (r->step == AVS_JSTEP_REPLACEMENT_INSTALL) {
+            name = r->product;
+            code = r->product_code;
+        }
+    }
+    if (service_rec) {
+        char service[128];
+        struct avs_verdict v;
+        size_t len = strcspn(service_rec, ";");
+        snprintf(service, sizeof service, "%.*s", (int)len, service_rec);
+        /* The catalog's own entry when it names that service (its match patterns find it in
+         * Security Center); otherwise what the journal recorded (a site catalog's product). */
+        struct avs_cat_approved recorded = {NULL, (char *)(name ? name : service), service, NULL, 0,
+                                            0};
+        const struct avs_cat_approved *a = avs_catalog_approved_by_service(cat, service);
+        int rc = avs_verdict_protection(&v, cat, a ? a : &recorded, code);
+        if (rc || v.failed != AVS_VERDICT_OK) {
+            out->check = rc ? "service" : avs_verdict_check_name(v.failed);
+            snprintf(out->detail, sizeof out->detail, "%s", rc ? avs_strerror(rc) : v.detail);
+            return 0;
+        }
+    }
+    struct avs_scan scan;
+    memset(&scan, 0, sizeof scan);
+    int rc = avs_scan_run(&scan, cat, catalog_desc);
+    if (rc == AVS_ENOMEM)
+        return rc;
+    out->check = "scan";
+    if (rc) {
+        snprintf(out->detail, sizeof out->detail, "the scan failed: %s", avs_strerror(rc));
+    } else if (scan.incomplete) {
+        snprintf(out->detail, sizeof out->detail,
+                 "an inventory source could not be read (event 2003)");
+    } else if (scan.det.n_findings) {
+        struct avs_buf b = AVS_BUF_INIT;
+        for (size_t i = 0; i < scan.det.n_findings; i++)
+            avs_buf_printf(&b, "%s%s", i ? "; " : "", scan.det.findings[i].name);
+        snprintf(out->detail, sizeof out->detail, "prohibited software present: %s",
+                 b.data ? b.data : "?");
+        avs_buf_free(&b);
+    } else {
+        out->check = NULL;
+        out->compliant = 1;
+    }
+    if (!rc)
+        avs_scan_free(&scan);
     return 0;
 }

@@ -10,6 +10,7 @@
 #ifndef AVS_VERDICT_H
 #define AVS_VERDICT_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "catalog.h"
@@ -41,6 +42,23 @@ int avs_verdict_wsc_is(const struct avs_catalog *cat, const struct avs_cat_appro
  * AVS_EINVAL when APPROVED has no service. A source that cannot be read fails its check. */
 int avs_verdict_protection(struct avs_verdict *out, const struct avs_catalog *cat,
                            const struct avs_cat_approved *approved, const char *msi_code);
+
+/* The whole verdict now, for a run whose journal says it ended compliant (`avswap status`):
+ * the replacement that run verified (its service from the last successful replacement-verify
+ * record of RUN_ID, whose detail starts with the service name; its MSI product code from the
+ * replacement-install record) must still pass avs_verdict_protection, and a fresh scan against
+ * CAT (CATALOG_DESC names it in the scan events) must find nothing prohibited and read every
+ * source. A run that replaced nothing is judged by the scan alone. Fills *out; returns 0, or
+ * AVS_ENOMEM. */
+struct avs_verdict_now {
+    int compliant;
+    const char *check; /* the failed check: "service", "security-center", "installed", "scan" */
+    char detail[400];
+};
+struct avs_journal_rec;
+int avs_verdict_now(struct avs_verdict_now *out, const struct avs_catalog *cat,
+                    const char *catalog_desc, const struct avs_journal_rec *recs, size_t n,
+                    const char *run_id);
 
 /* A short name of CHECK for events and status: "service", "security-center", "installed". */
 const char *avs_verdict_check_name(enum avs_verdict_check check);

@@ -225,6 +225,13 @@ void fake_service_startable(const char *name, int startable)
         copy(R.unstartable[R.n_unstartable++], sizeof R.unstartable[0], name);
 }
 
+void fake_service_set_state(const char *name, enum avs_svc_state state)
+{
+    struct avs_os_service *s = fake_service_find(name);
+    if (s)
+        s->state = state;
+}
+
 void fake_service_start_fails(const char *name, int err)
 {
     if (R.n_start_fail == MAXN)

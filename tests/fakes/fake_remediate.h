@@ -72,6 +72,8 @@ const char *fake_protected_dir(size_t i);
 
 /* ---- services ---- */
 void fake_service_startable(const char *name, int startable);
+/* The service NAME (if it exists) is now in STATE: stopped by someone, say. */
+void fake_service_set_state(const char *name, enum avs_svc_state state);
 /* Starting NAME fails with ERR. */
 void fake_service_start_fails(const char *name, int err);
 
