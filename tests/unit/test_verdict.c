@@ -138,6 +138,26 @@ Test(verdict, install_first_replacement_removed_afterwards_is_not_compliant)
     cr_expect(strstr(res.reason, "ContosoAV") != NULL, "%s", res.reason);
 }
 
+/* A run that fails for another reason does not report a replacement that is gone either. */
+Test(verdict, failed_run_does_not_report_a_replacement_that_is_gone)
+{
+    kes();
+    contoso(1);
+    fake_msi_uninstall_also(KES, CONTOSO, "ContosoAV");
+    fake_uninstall_add(AVS_VIEW_32, NULL, "KasperskyEvil", "Kaspersky Free", "21.3",
+                       "AO Kaspersky Lab", 0);
+    fake_reg_set_sz(AVS_HKLM, AVS_VIEW_32, FAKE_UNINSTALL "\\KasperskyEvil", "UninstallString",
+                    "cmd.exe /c echo owned");
+    run();
+    cr_expect_eq(res.exit_code, AVS_EXIT_FAILED);
+    cr_expect_str_eq(res.step ? res.step : "", "remove", "the first reason stays the reason");
+    const struct fake_event *e = fake_event_find(AVS_EV_VERDICT_CHECK_FAILED);
+    cr_assert_not_null(e, "no event 6010");
+    cr_expect_str_eq(e->strings[1], "service");
+    cr_expect_not(res.replacement_running, "reported running after it was removed");
+    cr_expect_not(res.replacement_installed, "reported installed after it was removed");
+}
+
 Test(verdict, replacement_uninstalled_with_its_service_left_running_is_not_compliant)
 {
     kes();
