@@ -10,6 +10,7 @@
 #include "avs_version.h"
 #include "exitcode.h"
 #include "remediate_int.h"
+#include "verdict.h"
 
 /* ---------------------------------------------------------------- helpers */
 
@@ -313,12 +314,48 @@ static int final_check(struct rctx *c)
     return 0;
 }
 
+/* The protection half of the verdict, asked of the machine now (core/verdict.h): the flags set
+ * when the replacement was verified say what was true then, not at the outcome. It is asked
+ * whenever the run would say "compliant", and whenever the replacement was verified earlier in
+ * this invocation (so a failed run does not report a replacement running that is gone). A failed
+ * check writes event 6010 and turns CODE 0 into 1603; returns the code the run ends with. */
+static int verdict(struct rctx *c, int code)
+{
+    struct avs_verdict v;
+    int installed = 0;
+    memset(&v, 0, sizeof v);
+    if (c->repl == REPL_NONE || code == AVS_EXIT_REBOOT || (code != 0 && !c->replaced))
+        return code;
+    /* No service to ask about: nothing can show the replacement protects (choose refuses this;
+     * the verdict does not rely on it). */
+    int rc = c->approved ? avs_verdict_protection(&v, c->o->catalog, c->approved,
+                                                  c->repl == REPL_MSI ? c->repl_code : NULL)
+                         : AVS_EINVAL;
+    if (c->repl == REPL_MSI && c->repl_code && avs_os_msi_installed(&installed, c->repl_code) == 0)
+        c->r->replacement_installed = installed;
+    if (rc == 0 && v.failed == AVS_VERDICT_OK)
+        return code;
+    const char *check = rc ? "service" : avs_verdict_check_name(v.failed);
+    const char *seen = rc ? "no service of the approved antivirus is known" : v.detail;
+    const char *s[2] = {check, seen};
+    avs_rem_event(c, AVS_EV_VERDICT_CHECK_FAILED, s, 2);
+    if (rc || v.failed == AVS_VERDICT_SERVICE)
+        c->r->replacement_running = 0;
+    if (code != 0)
+        return code; /* already failed: the first reason stays the run's reason */
+    char why[500];
+    snprintf(why, sizeof why, "not compliant: %s (event 6010)", seen);
+    return avs_rem_stop(c, AVS_EXIT_FAILED, "verdict", why);
+}
+
 static int finish(struct rctx *c)
 {
     char unprot[32] = "unknown", count[16];
     int code = c->r->exit_code;
 
-    if (code == 0 && (c->acted || c->n_unsafe)) {
+    /* Anything past the first clean scan ends with a fresh one: a resumed run whose journal
+     * says a product was removed is judged by the machine, not by the journal. */
+    if (code == 0 && (c->acted || c->n_unsafe || c->r->resumed || c->repl != REPL_NONE)) {
         int rc = final_check(c);
         if (rc == AVS_ENOMEM)
             return rc;
@@ -340,6 +377,7 @@ static int finish(struct rctx *c)
             code = AVS_EXIT_REBOOT;
         }
     }
+    code = verdict(c, code);
     if (c->journal && summarise(c) == AVS_ENOMEM)
         return AVS_ENOMEM;
     c->r->reboot_required = code == AVS_EXIT_REBOOT;

@@ -190,8 +190,14 @@ int avs_rem_remove(struct rctx *c, const struct avs_finding *f)
     snprintf(code, sizeof code, "%d", result);
     e.outcome = result;
     enum avs_msi_action act = avs_msiresult_action(result);
-    if (f->uninstall == AVS_UNINSTALL_EXE && act == AVS_MSI_ALREADY_GONE)
+    if (f->uninstall == AVS_UNINSTALL_EXE && act == AVS_MSI_ALREADY_GONE) {
         act = AVS_MSI_FAILED; /* 1605 means "unknown product" only for Windows Installer */
+        /* The journal reads 1605 as "gone" (resume would skip it, status would say done):
+         * record the failure, the exit code stays in the event and the detail. */
+        e.outcome = AVS_EXIT_FAILED;
+        e.detail = "the uninstaller exited with 1605, which means removed only for Windows "
+                   "Installer";
+    }
     const char *s[4] = {f->name, version, key, code};
     switch (act) {
     case AVS_MSI_DONE: rc = avs_rem_record(c, &e, AVS_EV_REMOVED, s, 4); break;

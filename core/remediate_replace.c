@@ -11,6 +11,7 @@
 #include "remediate_int.h"
 #include "sha256.h"
 #include "textutil.h"
+#include "verdict.h"
 
 static int ends_with_ci(const char *s, const char *suffix)
 {
@@ -257,7 +258,7 @@ static int wsc_protected(struct rctx *c, const char **state)
             if (!list[i].display_name ||
                 avs_catalog_match_name(c->o->catalog, list[i].display_name))
                 continue;
-            ok = ((list[i].product_state >> 12) & 3u) == 1;
+            ok = avs_wsc_state_enabled(list[i].product_state);
         }
         avs_os_wsc_free(list, n);
         if (ok) {

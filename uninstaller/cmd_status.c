@@ -1,5 +1,6 @@
 /* `avswap status` and `avswap evidence`: what the journal says, for the helpdesk and auditors. */
 #include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -9,6 +10,7 @@
 #include "journal.h"
 #include "journal_fold.h"
 #include "json.h"
+#include "verdict.h"
 
 char *avs_cli_journal_path(void)
 {
@@ -43,8 +45,16 @@ static const char *phase(const struct avs_run_state *st, int running)
     return "interrupted (run avswap remediate to continue)";
 }
 
+/* "compliant" is said only when the journal says the run ended compliant AND the machine says
+ * so now (core/verdict.h): what the run saw at its end may have changed since. */
+static int compliant(const struct avs_run_state *st, const struct avs_verdict_now *now)
+{
+    return st->has_outcome && st->outcome == 0 && now->compliant;
+}
+
 static void status_json(FILE *out, const struct avs_run_state *st,
-                        const struct avs_journal_check *chk, int running)
+                        const struct avs_journal_check *chk, int running,
+                        const struct avs_verdict_now *now)
 {
     struct avs_buf b = AVS_BUF_INIT;
     struct avs_json j;
@@ -57,7 +67,17 @@ static void status_json(FILE *out, const struct avs_run_state *st,
         avs_json_int(&j, st->outcome);
     else
         avs_json_null(&j);
-    avs_json_kv_bool(&j, "compliant", st->has_outcome && st->outcome == 0);
+    avs_json_kv_bool(&j, "compliant", compliant(st, now));
+    avs_json_key(&j, "verdict_now");
+    if (st->has_outcome && st->outcome == 0) {
+        avs_json_object_begin(&j);
+        avs_json_kv_bool(&j, "compliant", now->compliant);
+        avs_json_kv_string(&j, "failed_check", now->check);
+        avs_json_kv_string(&j, "detail", now->compliant ? NULL : now->detail);
+        avs_json_object_end(&j);
+    } else {
+        avs_json_null(&j);
+    }
     avs_json_kv_bool(&j, "reboot_pending", st->reboot_pending);
     avs_json_key(&j, "products");
     avs_json_array_begin(&j);
@@ -94,7 +114,8 @@ static void status_json(FILE *out, const struct avs_run_state *st,
 }
 
 static void status_text(FILE *out, const struct avs_run_state *st,
-                        const struct avs_journal_check *chk, int running)
+                        const struct avs_journal_check *chk, int running,
+                        const struct avs_verdict_now *now)
 {
     fprintf(out, "Remediation: %s\n", phase(st, running));
     if (!st->run_id)
@@ -102,7 +123,14 @@ static void status_text(FILE *out, const struct avs_run_state *st,
     fprintf(out, "Run: %s\n", st->run_id);
     if (st->has_outcome)
         fprintf(out, "Exit code: %" PRId64 "%s\n", st->outcome,
-                st->outcome == 0 ? " (compliant)" : "");
+                compliant(st, now) ? " (compliant)"
+                : st->outcome == 0 ? " (compliant when the run ended; NOT compliant now)"
+                                   : "");
+    if (st->has_outcome && st->outcome == 0 && !now->compliant) {
+        fprintf(out, "Checked now: %s failed - ", now->check ? now->check : "?");
+        avs_report_put_safe(out, now->detail);
+        fputs("\nRun avswap remediate again.\n", out);
+    }
     fprintf(out, "Restart pending: %s\n", st->reboot_pending ? "yes" : "no");
     fputs("Products:\n", out);
     for (size_t i = 0; i < st->product_count; i++) {
@@ -129,7 +157,12 @@ static void status_text(FILE *out, const struct avs_run_state *st,
 int avs_cmd_status(int argc, char **argv, FILE *out, FILE *err)
 {
     int json = 0;
-    const struct avs_opt opts[] = {{"--json", 0, NULL, &json}, {NULL, 0, NULL, NULL}};
+    const char *catalog_path = NULL;
+    const struct avs_opt opts[] = {
+        {"--json", 0, NULL, &json}, {"--catalog", 1, &catalog_path, NULL}, {NULL, 0, NULL, NULL}};
+    struct avs_catalog cat;
+    char *cat_desc = NULL;
+    struct avs_verdict_now now;
     struct avs_journal_check chk;
     struct avs_journal_rec *recs = NULL;
     struct avs_run_state st;
@@ -137,10 +170,16 @@ int avs_cmd_status(int argc, char **argv, FILE *out, FILE *err)
     int code = AVS_EXIT_OK, running = 0;
     char *path;
 
+    memset(&now, 0, sizeof now);
     if (avs_args_parse(opts, argc, argv, "status", err) != 0)
         return AVS_EXIT_USAGE;
-    if (!(path = avs_cli_journal_path()))
+    if ((code = avs_cli_load_catalog(&cat, &cat_desc, catalog_path, "status", err)) != 0)
+        return code;
+    if (!(path = avs_cli_journal_path())) {
+        avs_catalog_free(&cat);
+        free(cat_desc);
         return AVS_EXIT_FAILED;
+    }
     memset(&st, 0, sizeof st);
     memset(&chk, 0, sizeof chk);
     int rc = avs_journal_load(&chk, &recs, &n, path);
@@ -159,11 +198,21 @@ int avs_cmd_status(int argc, char **argv, FILE *out, FILE *err)
     avs_os_mutex *m = NULL;
     running = avs_os_mutex_acquire(&m, AVS_REMEDIATE_MUTEX) == AVS_EBUSY;
     avs_os_mutex_release(m);
+    /* A run that ended compliant is judged again now; a running one is not (it is mid-change). */
+    now.check = "running";
+    snprintf(now.detail, sizeof now.detail, "a remediation is running");
+    if (!running && st.has_outcome && st.outcome == 0 &&
+        avs_verdict_now(&now, &cat, cat_desc, recs, n, st.run_id) != 0) {
+        code = AVS_EXIT_FAILED;
+        goto done;
+    }
     if (json)
-        status_json(out, &st, &chk, running);
+        status_json(out, &st, &chk, running, &now);
     else
-        status_text(out, &st, &chk, running);
+        status_text(out, &st, &chk, running, &now);
 done:
+    avs_catalog_free(&cat);
+    free(cat_desc);
     avs_run_state_free(&st);
     avs_journal_recs_free(recs, n);
     free(path);

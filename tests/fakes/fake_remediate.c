@@ -116,6 +116,13 @@ void fake_msi_require_password(const char *code, const char *prop, const char *v
     copy(b->value, sizeof b->value, value);
 }
 
+void fake_msi_uninstall_also(const char *code, const char *other_code, const char *service)
+{
+    struct behaviour *b = find_or_add(R.uninstall, &R.n_uninstall, code);
+    copy(b->extra, sizeof b->extra, other_code);
+    copy(b->service, sizeof b->service, service);
+}
+
 void fake_msi_busy_removals(int n)
 {
     R.busy_removals = n;
@@ -216,6 +223,13 @@ void fake_service_startable(const char *name, int startable)
 {
     if (!startable && R.n_unstartable < MAXN)
         copy(R.unstartable[R.n_unstartable++], sizeof R.unstartable[0], name);
+}
+
+void fake_service_set_state(const char *name, enum avs_svc_state state)
+{
+    struct avs_os_service *s = fake_service_find(name);
+    if (s)
+        s->state = state;
 }
 
 void fake_service_start_fails(const char *name, int err)
@@ -410,6 +424,11 @@ int avs_os_msi_uninstall(int *out_result, const char *code, const char *properti
         fake_reg_delete(AVS_HKLM, AVS_VIEW_64, k.data);
         fake_reg_delete(AVS_HKLM, AVS_VIEW_32, k.data);
         avs_buf_free(&k);
+        if (b && b->extra[0])
+            fake_msi_remove(b->extra);
+        struct avs_os_service *svc = b && b->service[0] ? fake_service_find(b->service) : NULL;
+        if (svc)
+            svc->state = AVS_SVC_STOPPED;
     }
     if (R.n_calls < MAXN) {
         struct fake_msi_call *c = &R.calls[R.n_calls++];

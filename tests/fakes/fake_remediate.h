@@ -21,6 +21,9 @@ void fake_msi_uninstall_result(const char *code, int result);
 /* Removing CODE fails with 1603 unless PROPERTIES contains PROP="VALUE" (the type-19 custom
  * action of a password-protected product). */
 void fake_msi_require_password(const char *code, const char *prop, const char *value);
+/* Removing CODE successfully also takes OTHER_CODE (may be NULL) off the MSI list and stops
+ * SERVICE (may be NULL): a product whose uninstall takes another one with it. */
+void fake_msi_uninstall_also(const char *code, const char *other_code, const char *service);
 /* The first N removals of any product return 1618 (another installation running). */
 void fake_msi_busy_removals(int n);
 /* Each removal appends to its log file the properties it received, as Windows Installer's
@@ -69,6 +72,8 @@ const char *fake_protected_dir(size_t i);
 
 /* ---- services ---- */
 void fake_service_startable(const char *name, int startable);
+/* The service NAME (if it exists) is now in STATE: stopped by someone, say. */
+void fake_service_set_state(const char *name, enum avs_svc_state state);
 /* Starting NAME fails with ERR. */
 void fake_service_start_fails(const char *name, int err);
 
