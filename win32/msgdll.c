@@ -74,8 +74,13 @@ static int check_admin_only(HANDLE h)
         ACE_HEADER *ace = NULL;
         if (!GetAce(dacl, i, (void **)&ace))
             goto done;
-        if (ace->AceType != ACCESS_ALLOWED_ACE_TYPE || (ace->AceFlags & INHERIT_ONLY_ACE))
+        if (ace->AceFlags & INHERIT_ONLY_ACE)
             continue;
+        if (ace->AceType == ACCESS_DENIED_ACE_TYPE || ace->AceType == SYSTEM_AUDIT_ACE_TYPE ||
+            ace->AceType == SYSTEM_MANDATORY_LABEL_ACE_TYPE)
+            continue;
+        if (ace->AceType != ACCESS_ALLOWED_ACE_TYPE)
+            goto done; /* object and callback ACEs: not what Program Files holds; not vetted */
         ACCESS_ALLOWED_ACE *a = (ACCESS_ALLOWED_ACE *)ace;
         if ((a->Mask & WRITE_RIGHTS) && !is_admin_sid((PSID)&a->SidStart, me))
             goto done;
