@@ -20,7 +20,7 @@
 #define STATUS_ENTRYPOINT_NOT_FOUND ((NTSTATUS)0xC0000139L)
 #endif
 
-/* The functions this file forwards to, in the order of the FORWARD lines below. */
+/* The functions forwarded below: each FORWARD line needs its name here. */
 #define FUNCS(X)                                                                                   \
     X(BCryptOpenAlgorithmProvider)                                                                 \
     X(BCryptCloseAlgorithmProvider)                                                                \
