@@ -48,7 +48,7 @@ _dll_canary() {
 }
 
 t_dll_canaries_never_load() {
-    local p dl wd marks exe names n ov dll start r args loaded extra
+    local p dl wd marks exe names n ov dll r loaded extra
     p=$(e2e_prefix_copy clean dll-canary)
     dl=$p/drive_c/users/Public/Downloads
     wd=$p/drive_c/users/Public/Documents/work
@@ -79,33 +79,32 @@ t_dll_canaries_never_load() {
 
     # A remediation, from the planted folder, in the planted working directory: its scan reads
     # MSI, WMI, the registry and the services; then a run ID (BCrypt), the journal, the verdict.
-    for args in remediate; do
-        r=$E2E_RES/dll-$args
-        (cd "$wd" && AVS_CANARY_DIR=$(avs_winpath "$marks") WINEDLLOVERRIDES=$ov \
-            AVS_WINEDEBUG=+loaddll avs_wine "$p" "$exe" "$args" >"$r.out" 2>"$r.err") || true
-        if compgen -G "$marks/*.loaded" >/dev/null; then
-            fail "$args: planted DLLs were loaded: $(cd "$marks" && ls) ($(tr -d '\0' <"$(compgen -G "$marks/*.loaded" | head -n 1)"))"
-        fi
-        _dll_loaded "$r.err" >"$r.loaded"
-        # Nothing at all from the planted folders, canary or not.
-        loaded=$(grep -v -E '^c:\\windows\\' "$r.loaded" | grep -v -F -x 'c:\users\public\downloads\avswap.exe' || true)
-        [[ -z $loaded ]] || fail "$args: modules loaded from outside C:\\Windows: $loaded"
-        # The paths were exercised: msi.dll, bcrypt.dll and WMI came from System32.
-        for dll in msi.dll bcrypt.dll wbem\\wbemprox.dll; do
-            grep -q -x -F "c:\\windows\\system32\\$dll" "$r.loaded" ||
-                fail "$args: $dll was not loaded from System32 (was the path exercised?): $(tr '\n' ' ' <"$r.loaded" | head -c 400)"
-        done
-        # Every other DLL loaded after start-up is a KnownDLL or was planted.
-        extra=
-        while read -r dll; do
-            dll=${dll##*\\}
-            [[ $dll == *.dll ]] || continue
-            avs_is_known_dll "$dll" && continue
-            grep -q -F -x "c:\\windows\\system32\\$dll" "$E2E_RES/dll-startup.loaded" && continue
-            [[ " ${names[*]} " == *" ${dll%.dll} "* ]] || extra+=" $dll"
-        done <"$r.loaded"
-        [[ -z $extra ]] || fail "$args: DLLs loaded that no canary stands in for (add them to _DLL_CANDIDATES):$extra"
+    r=$E2E_RES/dll-remediate
+    (cd "$wd" && AVS_CANARY_DIR=$(avs_winpath "$marks") WINEDLLOVERRIDES=$ov \
+        AVS_WINEDEBUG=+loaddll avs_wine "$p" "$exe" remediate >"$r.out" 2>"$r.err") || true
+    if compgen -G "$marks/*.loaded" >/dev/null; then
+        fail "remediate: planted DLLs were loaded: $(cd "$marks" && ls) ($(tr -d '\0' <"$(compgen -G "$marks/*.loaded" | head -n 1)"))"
+    fi
+    _dll_loaded "$r.err" >"$r.loaded"
+    # Nothing at all from the planted folders, canary or not.
+    # shellcheck disable=SC1003 # backslashes in Windows paths, not escapes
+    loaded=$(grep -v -E '^c:\\windows\\' "$r.loaded" | grep -v -F -x 'c:\users\public\downloads\avswap.exe' || true)
+    [[ -z $loaded ]] || fail "remediate: modules loaded from outside C:\\Windows: $loaded"
+    # The paths were exercised: msi.dll, bcrypt.dll and WMI came from System32.
+    for dll in msi.dll bcrypt.dll wbem\\wbemprox.dll; do
+        grep -q -x -F "c:\\windows\\system32\\$dll" "$r.loaded" ||
+            fail "remediate: $dll was not loaded from System32 (was the path exercised?): $(tr '\n' ' ' <"$r.loaded" | head -c 400)"
     done
+    # Every other DLL loaded after start-up is a KnownDLL or was planted.
+    extra=
+    while read -r dll; do
+        dll=${dll##*\\}
+        [[ $dll == *.dll ]] || continue
+        avs_is_known_dll "$dll" && continue
+        grep -q -F -x "c:\\windows\\system32\\$dll" "$E2E_RES/dll-startup.loaded" && continue
+        [[ " ${names[*]} " == *" ${dll%.dll} "* ]] || extra+=" $dll"
+    done <"$r.loaded"
+    [[ -z $extra ]] || fail "remediate: DLLs loaded that no canary stands in for (add them to _DLL_CANDIDATES):$extra"
     grep -q '^Result: ' "$E2E_RES/dll-remediate.out" ||
         fail "the remediation did not complete: $(head -c 300 "$E2E_RES/dll-remediate.out")"
     avs_wine_stop "$p"
