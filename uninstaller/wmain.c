@@ -15,7 +15,10 @@
 enum { EXIT_USAGE = 2, EXIT_FAILED = 1603 };
 
 /* Only System32 for every DLL loaded from now on. Looked up at run time because Windows 7
- * has it only with KB2533623; without it, at least take the current directory off the path. */
+ * has it only with KB2533623; without it, at least take the current directory off the path
+ * (AvSwap's own run-time loads name System32 in full then: avs_win32_load_system32).
+ * The static imports were resolved before wmain, which is why they are KnownDLLs only
+ * (scripts/build checks): a planted non-KnownDLL next to the exe would already have run. */
 static void harden_dll_search(void)
 {
     typedef BOOL(WINAPI * set_default_fn)(DWORD);

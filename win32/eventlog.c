@@ -1,21 +1,47 @@
-/* The Event Log for core/os.h: every step of AvSwap, written to the Application log under the
- * source "AvSwap" with the full message-table ID and the process user's SID.
+/* The Event Log for core/os.h: every step of AvSwap, written to AvSwap's own classic log,
+ * "AvSwap", under the source "AvSwap", with the full message-table ID and the process user's SID.
  *
- * Once per process (InitOnceExecuteOnce) we make sure the source is registered, open the source
- * handle and read the token user; the handle stays open for the life of the process, because a
- * register/deregister pair per event would cost more than the event. Registration points
- * EventMessageFile at the running module, which carries the message table; it needs
- * administrator rights, and when they are missing the event is still written (Event Viewer
- * then shows it without its text until an elevated run or the MSI registers the source). */
-#include "os.h"
-
-#include "win32.h" /* <windows.h> first */
+ * Why a log of its own: the Application log accepts any source name from any process, so a
+ * standard user could write events that look like AvSwap's there. The AvSwap log's CustomSD lets
+ * only SYSTEM and Administrators write and clear it (Event Log Readers and NETWORK SERVICE, which
+ * Windows Event Forwarding uses, may read it). It is created on the first elevated use, as
+ * New-EventLog creates one: EventLog\AvSwap (the log) and EventLog\AvSwap\AvSwap (the source),
+ * and every elevated run puts back what differs, removes the registration older versions made
+ * in the Application log, and installs the message file (msgdll.c). Event 1000 says what was
+ * changed; 9020 and 9021 say what could not be done.
+ *
+ * Once per process (InitOnceExecuteOnce) we register, open the source handle and read the token
+ * user; the handle stays open for the life of the process, because a register/deregister pair
+ * per event would cost more than the event. A run that is not elevated changes nothing. */
+#include "eventlog.h" /* <windows.h> first */
 
 #include <stdlib.h>
 #include <string.h>
 
+#include "avs_messages.h"
+#include "buf.h"
+
+#define LOG_NAME L"AvSwap"
 #define SOURCE_NAME L"AvSwap"
-#define SOURCE_KEY L"SYSTEM\\CurrentControlSet\\Services\\EventLog\\Application\\AvSwap"
+#define EVENTLOG_KEY L"SYSTEM\\CurrentControlSet\\Services\\EventLog"
+#define LOG_KEY EVENTLOG_KEY L"\\" LOG_NAME
+#define SOURCE_KEY LOG_KEY L"\\" SOURCE_NAME
+/* Where AvSwap 0.1 registered its source: removed, so "AvSwap" names one source only. */
+#define OLD_SOURCE_KEY EVENTLOG_KEY L"\\Application\\AvSwap"
+
+/* The log's settings. 64 MiB holds years of a machine's AvSwap events; when it is full anyway,
+ * Retention = -1 with AutoBackupLogFiles = 1 archives the full log to a file beside it and
+ * starts an empty one ("Archive the log when full, do not overwrite events"): nothing is lost
+ * silently. */
+#define LOG_MAX_SIZE (64u * 1024u * 1024u)
+#define LOG_RETENTION 0xFFFFFFFFu
+#define LOG_AUTO_BACKUP 1u
+#define LOG_FILE L"%SystemRoot%\\System32\\Winevt\\Logs\\AvSwap.evtx"
+/* Access to the log (ELF_LOGFILE_READ 0x1, _WRITE 0x2, _CLEAR 0x4): SYSTEM and Administrators
+ * read, write and clear; Event Log Readers (S-1-5-32-573) and NETWORK SERVICE read; no one
+ * else anything. */
+#define LOG_SDDL L"O:BAG:SYD:(A;;0xf0007;;;SY)(A;;0x7;;;BA)(A;;0x1;;;S-1-5-32-573)(A;;0x1;;;NS)"
+#define SOURCE_TYPES (EVENTLOG_ERROR_TYPE | EVENTLOG_WARNING_TYPE | EVENTLOG_INFORMATION_TYPE)
 
 /* FormatMessage numbers insertions %1..%99. */
 #define MAX_STRINGS 99
@@ -23,108 +49,181 @@
 #define MAX_STRING_CHARS 31839
 #define TRUNCATED_MARK L" [truncated]"
 
-/* Filled once by init(), read-only afterwards: safe to share between threads. */
+/* What the registration did, reported once the log is open (an event cannot be written from
+ * inside the initialisation that opens the log). */
+#define MAX_PENDING 3
+struct pending {
+    uint32_t id;
+    size_t count;
+    char *strings[3];
+};
+
+/* Filled once by init(), read-only afterwards except `announced`: safe to share between
+ * threads. */
 static struct {
     HANDLE source;
     int err;          /* why source is NULL */
     TOKEN_USER *user; /* NULL when the token could not be read: events go without a SID */
+    struct pending pending[MAX_PENDING];
+    size_t npending;
+    volatile LONG announced; /* 1 once the pending events were written */
 } g_log;
 static INIT_ONCE g_once = INIT_ONCE_STATIC_INIT;
 
-/* The running module's full path, malloc'd. Paths may exceed MAX_PATH: grow until it fits. */
-static int module_path(wchar_t **out)
+/* Queues event ID with up to three strings (copied; a failed copy becomes ""). */
+static void queue(uint32_t id, const char *a, const char *b, const char *c)
 {
-    *out = NULL;
-    for (DWORD cap = MAX_PATH; cap <= 32768; cap *= 2) {
-        wchar_t *buf = malloc((size_t)cap * sizeof *buf);
-        if (!buf)
-            return AVS_ENOMEM;
-        DWORD n = GetModuleFileNameW(NULL, buf, cap);
-        if (n == 0) {
-            int err = avs_win32_last_error();
-            free(buf);
-            return err;
-        }
-        if (n < cap) {
-            *out = buf;
-            return 0;
-        }
-        free(buf);
-    }
-    return AVS_ETOOBIG;
-}
-
-/* 1 when every file named in LIST (';'-separated, environment already expanded) exists. */
-static int files_exist(wchar_t *list)
-{
-    int any = 0;
-    for (wchar_t *f = list; f && *f;) {
-        wchar_t *semi = wcschr(f, L';');
-        if (semi)
-            *semi = L'\0';
-        while (*f == L' ')
-            f++;
-        if (*f) {
-            if (GetFileAttributesW(f) == INVALID_FILE_ATTRIBUTES)
-                return 0;
-            any = 1;
-        }
-        f = semi ? semi + 1 : NULL;
-    }
-    return any;
-}
-
-/* 1 when the source key exists and its EventMessageFile names files that all exist. */
-static int source_ok(void)
-{
-    HKEY key = NULL;
-    wchar_t *files = NULL;
-    int ok = 0;
-    if (RegOpenKeyExW(HKEY_LOCAL_MACHINE, SOURCE_KEY, 0, KEY_QUERY_VALUE, &key) != ERROR_SUCCESS)
-        goto done;
-    DWORD size = 0;
-    /* RRF_RT_REG_SZ also accepts REG_EXPAND_SZ and expands it; the result is terminated. */
-    LSTATUS st = RegGetValueW(key, NULL, L"EventMessageFile", RRF_RT_REG_SZ, NULL, NULL, &size);
-    for (int tries = 0; st == ERROR_SUCCESS || st == ERROR_MORE_DATA; tries++) {
-        if (size == 0 || size > 65536 || tries == 4)
-            goto done;
-        free(files);
-        files = malloc(size);
-        if (!files)
-            goto done;
-        st = RegGetValueW(key, NULL, L"EventMessageFile", RRF_RT_REG_SZ, NULL, files, &size);
-        if (st == ERROR_SUCCESS) {
-            ok = files_exist(files);
-            break;
-        }
-    }
-done:
-    free(files);
-    if (key)
-        RegCloseKey(key);
-    return ok;
-}
-
-/* Creates or repairs the source key. Not elevated: nothing happens, by design. */
-static void register_source(void)
-{
-    wchar_t *path = NULL;
-    HKEY key = NULL;
-    if (source_ok())
+    if (g_log.npending == MAX_PENDING)
         return;
-    if (module_path(&path))
+    struct pending *p = &g_log.pending[g_log.npending++];
+    const char *in[3] = {a, b, c};
+    p->id = id;
+    for (p->count = 0; p->count < 3 && in[p->count]; p->count++)
+        p->strings[p->count] = avs_strdup(in[p->count]);
+}
+
+/* 1 when the token is elevated or is SYSTEM (as identity.c decides it). */
+static int is_elevated(void)
+{
+    HANDLE token = NULL;
+    if (!OpenProcessToken(GetCurrentProcess(), TOKEN_QUERY, &token))
+        return 0;
+    TOKEN_ELEVATION elev = {0};
+    DWORD size = 0;
+    BOOL ok = GetTokenInformation(token, TokenElevation, &elev, sizeof elev, &size);
+    CloseHandle(token);
+    return (ok && elev.TokenIsElevated) ||
+           (g_log.user && IsWellKnownSid(g_log.user->User.Sid, WinLocalSystemSid));
+}
+
+/* Appends NAME to the comma-separated list CHANGES. */
+static void note(struct avs_buf *changes, const char *name)
+{
+    avs_buf_printf(changes, "%s%s", changes->len ? ", " : "", name);
+}
+
+/* Sets DWORD value NAME of KEY to WANT when it is absent, of another type, or differs (below
+ * WANT when AT_LEAST: an administrator may give the log more room, never less). */
+static LSTATUS ensure_dword(HKEY key, const wchar_t *name, DWORD want, int at_least,
+                            struct avs_buf *changes, const char *label)
+{
+    DWORD type = 0, cur = 0, size = sizeof cur;
+    LSTATUS st = RegQueryValueExW(key, name, NULL, &type, (BYTE *)&cur, &size);
+    if (st == ERROR_SUCCESS && type == REG_DWORD && size == sizeof cur &&
+        (at_least ? cur >= want : cur == want))
+        return ERROR_SUCCESS;
+    st = RegSetValueExW(key, name, 0, REG_DWORD, (const BYTE *)&want, sizeof want);
+    if (st == ERROR_SUCCESS)
+        note(changes, label);
+    return st;
+}
+
+/* Sets string value NAME of KEY to WANT, of TYPE (REG_SZ or REG_EXPAND_SZ, compared unexpanded),
+ * when it differs. */
+static LSTATUS ensure_string(HKEY key, const wchar_t *name, DWORD type, const wchar_t *want,
+                             struct avs_buf *changes, const char *label)
+{
+    DWORD bytes = (DWORD)((wcslen(want) + 1) * sizeof *want);
+    DWORD cur_type = 0, size = 0;
+    LSTATUS st = RegQueryValueExW(key, name, NULL, &cur_type, NULL, &size);
+    if (st == ERROR_SUCCESS && cur_type == type && size == bytes) {
+        wchar_t *cur = malloc(size);
+        if (cur &&
+            RegQueryValueExW(key, name, NULL, &cur_type, (BYTE *)cur, &size) == ERROR_SUCCESS &&
+            size == bytes && memcmp(cur, want, bytes) == 0) {
+            free(cur);
+            return ERROR_SUCCESS;
+        }
+        free(cur);
+    }
+    st = RegSetValueExW(key, name, 0, type, (const BYTE *)want, bytes);
+    if (st == ERROR_SUCCESS)
+        note(changes, label);
+    return st;
+}
+
+/* Why a registration step failed, for event 9021. */
+static void setup_failed(const char *step, LSTATUS st)
+{
+    queue(AVS_EV_EVENTLOG_SETUP_FAILED, step, avs_strerror(avs_win32_error(st)), NULL);
+}
+
+/* Creates or repairs the AvSwap log and its source, pointing EventMessageFile at MSGFILE (NULL:
+ * the message file could not be installed; the value is left as it is). */
+static void register_log(const wchar_t *msgfile, struct avs_buf *changes)
+{
+    HKEY log = NULL, src = NULL;
+    DWORD disp = 0;
+    LSTATUS st = RegCreateKeyExW(HKEY_LOCAL_MACHINE, LOG_KEY, 0, NULL, REG_OPTION_NON_VOLATILE,
+                                 KEY_QUERY_VALUE | KEY_SET_VALUE, NULL, &log, &disp);
+    if (st != ERROR_SUCCESS) {
+        setup_failed("create the log key", st);
         goto done;
-    if (RegCreateKeyExW(HKEY_LOCAL_MACHINE, SOURCE_KEY, 0, NULL, REG_OPTION_NON_VOLATILE,
-                        KEY_SET_VALUE, NULL, &key, NULL) != ERROR_SUCCESS)
+    }
+    if (disp == REG_CREATED_NEW_KEY)
+        note(changes, "log created");
+    if ((st = ensure_dword(log, L"MaxSize", LOG_MAX_SIZE, 1, changes, "MaxSize")) ||
+        (st = ensure_dword(log, L"Retention", LOG_RETENTION, 0, changes, "Retention")) ||
+        (st = ensure_dword(log, L"AutoBackupLogFiles", LOG_AUTO_BACKUP, 0, changes,
+                           "AutoBackupLogFiles")) ||
+        (st = ensure_string(log, L"File", REG_EXPAND_SZ, LOG_FILE, changes, "File")) ||
+        (st = ensure_string(log, L"CustomSD", REG_SZ, LOG_SDDL, changes, "CustomSD"))) {
+        setup_failed("set the log's values", st);
         goto done;
-    DWORD bytes = (DWORD)((wcslen(path) + 1) * sizeof *path);
-    DWORD types = EVENTLOG_ERROR_TYPE | EVENTLOG_WARNING_TYPE | EVENTLOG_INFORMATION_TYPE;
-    RegSetValueExW(key, L"EventMessageFile", 0, REG_EXPAND_SZ, (const BYTE *)path, bytes);
-    RegSetValueExW(key, L"TypesSupported", 0, REG_DWORD, (const BYTE *)&types, sizeof types);
+    }
+    st = RegCreateKeyExW(HKEY_LOCAL_MACHINE, SOURCE_KEY, 0, NULL, REG_OPTION_NON_VOLATILE,
+                         KEY_QUERY_VALUE | KEY_SET_VALUE, NULL, &src, &disp);
+    if (st != ERROR_SUCCESS) {
+        setup_failed("create the source key", st);
+        goto done;
+    }
+    if (disp == REG_CREATED_NEW_KEY)
+        note(changes, "source created");
+    if ((st = ensure_dword(src, L"TypesSupported", SOURCE_TYPES, 0, changes, "TypesSupported")) ||
+        (msgfile && (st = ensure_string(src, L"EventMessageFile", REG_EXPAND_SZ, msgfile, changes,
+                                        "EventMessageFile")))) {
+        setup_failed("set the source's values", st);
+        goto done;
+    }
+    st = RegDeleteKeyW(HKEY_LOCAL_MACHINE, OLD_SOURCE_KEY);
+    if (st == ERROR_SUCCESS)
+        note(changes, "Application log source removed");
+    else if (st != ERROR_FILE_NOT_FOUND)
+        setup_failed("remove the source from the Application log", st);
 done:
-    if (key)
-        RegCloseKey(key);
-    free(path);
+    if (src)
+        RegCloseKey(src);
+    if (log)
+        RegCloseKey(log);
+}
+
+/* Installs the message file and registers the log, queueing what happened. Elevated only. */
+static void setup(void)
+{
+    struct avs_buf changes = AVS_BUF_INIT;
+    wchar_t *msgfile = NULL;
+    char *msg8 = NULL, *list = NULL;
+    int changed = 0;
+    int err = avs_win32_msgdll_install(&msgfile, &changed);
+    if (err) {
+        wchar_t *where = NULL;
+        if (avs_win32_msgdll_path(&where) || avs_wide_to_utf8(&msg8, where))
+            msg8 = NULL;
+        free(where);
+        queue(AVS_EV_MSGFILE_FAILED, msg8 ? msg8 : "avswapmsg.dll", avs_strerror(err), NULL);
+    } else {
+        if (changed)
+            note(&changes, "message file installed");
+        if (avs_wide_to_utf8(&msg8, msgfile))
+            msg8 = NULL;
+    }
+    register_log(msgfile, &changes);
+    list = avs_buf_detach(&changes);
+    if (list && *list)
+        queue(AVS_EV_EVENTLOG_REPAIRED, "AvSwap", list, msg8 ? msg8 : "(not installed)");
+    free(list);
+    free(msg8);
+    free(msgfile);
 }
 
 static BOOL CALLBACK init(PINIT_ONCE once, void *param, void **ctx)
@@ -132,9 +231,10 @@ static BOOL CALLBACK init(PINIT_ONCE once, void *param, void **ctx)
     (void)once;
     (void)param;
     (void)ctx;
-    register_source();
     if (avs_win32_token_user(&g_log.user))
         g_log.user = NULL;
+    if (is_elevated())
+        setup();
     g_log.source = RegisterEventSourceW(NULL, SOURCE_NAME);
     if (!g_log.source)
         g_log.err = avs_win32_last_error();
@@ -170,14 +270,9 @@ static int convert(wchar_t **out, const char *s)
     return 0;
 }
 
-int avs_os_event_write(uint32_t id, const char *const *strings, size_t count)
+/* Writes one event through the open source. */
+static int report(uint32_t id, const char *const *strings, size_t count)
 {
-    if (count > MAX_STRINGS || (count && !strings))
-        return AVS_EINVAL;
-    InitOnceExecuteOnce(&g_once, init, NULL, NULL);
-    if (!g_log.source)
-        return g_log.err ? g_log.err : AVS_EIO;
-
     wchar_t *w[MAX_STRINGS] = {0};
     int err = 0;
     for (size_t i = 0; i < count; i++)
@@ -189,5 +284,26 @@ int avs_os_event_write(uint32_t id, const char *const *strings, size_t count)
 done:
     for (size_t i = 0; i < count; i++)
         free(w[i]);
+    return err;
+}
+
+int avs_os_event_write(uint32_t id, const char *const *strings, size_t count)
+{
+    if (count > MAX_STRINGS || (count && !strings))
+        return AVS_EINVAL;
+    InitOnceExecuteOnce(&g_once, init, NULL, NULL);
+    if (!g_log.source)
+        return g_log.err ? g_log.err : AVS_EIO;
+    int err = report(id, strings, count);
+    /* After the caller's first event (a run's first event stays its "started" event), what the
+     * registration did, once per process. */
+    if (InterlockedExchange(&g_log.announced, 1) == 0)
+        for (size_t i = 0; i < g_log.npending; i++) {
+            struct pending *p = &g_log.pending[i];
+            const char *strs[3];
+            for (size_t k = 0; k < p->count; k++)
+                strs[k] = p->strings[k] ? p->strings[k] : "";
+            (void)report(p->id, strs, p->count);
+        }
     return err;
 }

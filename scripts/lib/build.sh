@@ -26,6 +26,6 @@ avs_build_dist() {
             timeout 900 cmake --build "$bdir"
     } >"$log" 2>&1 || avs_die "the MinGW build failed; see $log"
     mkdir -p "$AVS_REPO/dist"
-    cp "$bdir/avswap.exe" "$AVS_REPO/dist/avswap.exe"
+    cp "$bdir/avswap.exe" "$bdir/avswapmsg.dll" "$AVS_REPO/dist/"
     printf '%s\n' "$AVS_REPO/dist"
 }

@@ -1,6 +1,6 @@
 # shellcheck shell=bash disable=SC2016 # jq filters use $variables in single quotes on purpose
 # The Event Log trail (Wine's ReportEventW trace, scripts/lib/events.sh) and the message table
-# compiled into avswap.exe (what Event Viewer shows an auditor).
+# in avswapmsg.dll (what Event Viewer shows an auditor). The log's registration: t_96_eventlog.sh.
 
 t_events_full_scan() {
     local r j ev host nf
@@ -73,11 +73,11 @@ t_events_severity_matches_mc() {
 e2e_test events-severity-matches-mc t_events_severity_matches_mc
 
 t_message_table_formats() {
-    # fmtmsg.exe formats every ID of the .mc from avswap.exe's message table: each insertion
+    # fmtmsg.exe formats every ID of the .mc from avswapmsg.dll's message table: each insertion
     # string lands where the .mc puts it, no %N is left, and the text is the .mc's text.
     local pfx exe fmt msg n args i out expected
     pfx=$(e2e_prefix clean)
-    exe=$(avs_winpath "$AVS_DIST/avswap.exe")
+    exe=$(avs_winpath "$AVS_DIST/avswapmsg.dll")
     fmt=$(avs_winpath "$E2E_TOOLS/fmtmsg.exe")
     mc_messages >"$E2E_RES/mc.lines"
     [[ -s $E2E_RES/mc.lines ]] || fail "no messages parsed from win32/avs_messages.mc"
@@ -115,38 +115,9 @@ t_auditor_view_of_2010() {
     mapfile -t argv < <(jq -r '.[] | tostring' <<<"$kes")
     out=$E2E_RES/auditor-2010.txt
     AVS_WINEDEBUG=-all avs_wine "$(e2e_prefix clean)" "$(avs_winpath "$E2E_TOOLS/fmtmsg.exe")" \
-        "$(avs_winpath "$AVS_DIST/avswap.exe")" "${argv[@]}" >"$out" 2>&1 || fail "fmtmsg failed: $(head -c 300 "$out")"
+        "$(avs_winpath "$AVS_DIST/avswapmsg.dll")" "${argv[@]}" >"$out" 2>&1 || fail "fmtmsg failed: $(head -c 300 "$out")"
     grep -q -F "Product: Kaspersky Endpoint Security for Windows" "$out" || fail "no product line: $(head -c 300 "$out")"
     grep -q -F "Product code: $(wxs_product_code kes.wxs)" "$out" || fail "no product code line"
     grep -q -F "Removal method: msi" "$out" || fail "no removal method line"
 }
 e2e_test auditor-view-of-2010 t_auditor_view_of_2010
-
-# Event Viewer renders an event's full text from the EventMessageFile of its source: the first
-# run registers AvSwap's source pointing at the avswap.exe that ran, and a run finds and repairs
-# a registration whose file has gone (a helpdesk copy deleted since).
-t_event_source_registered() {
-    local p r key='HKLM\SYSTEM\CurrentControlSet\Services\EventLog\Application\AvSwap' q exe
-    p=$(e2e_prefix_copy clean event-source)
-    exe=$(avs_winpath "$AVS_DIST/avswap.exe")
-    # Other tests scan the shared clean prefix first: start from a machine without the source.
-    avs_wine "$p" reg delete "$key" /f >/dev/null 2>&1 || true
-    avs_wine "$p" reg query "$key" >/dev/null 2>&1 && fail "the source could not be removed first"
-    r=$E2E_RES/evsrc-1
-    e2e_run "$r" "$p" scan
-    expect_code "$r" 0
-    q=$(avs_wine "$p" reg query "$key" 2>&1 | tr -d '\r')
-    grep -q -F "EventMessageFile    REG_EXPAND_SZ    $exe" <<<"$q" ||
-        fail "EventMessageFile is not $exe: $q"
-    grep -q -E 'TypesSupported +REG_DWORD +0x7$' <<<"$q" || fail "TypesSupported is not 7: $q"
-
-    avs_wine "$p" reg add "$key" /v EventMessageFile /t REG_EXPAND_SZ \
-        /d 'C:\Users\Public\gone\avswap.exe' /f >/dev/null
-    r=$E2E_RES/evsrc-2
-    e2e_run "$r" "$p" scan
-    expect_code "$r" 0
-    q=$(avs_wine "$p" reg query "$key" /v EventMessageFile 2>&1 | tr -d '\r')
-    grep -q -F "$exe" <<<"$q" || fail "a registration naming a missing file was not repaired: $q"
-    avs_wine_stop "$p"
-}
-e2e_test event-source-registered t_event_source_registered
