@@ -93,8 +93,7 @@ static void safe_name(struct avs_buf *b, const char *s)
     }
 }
 
-void avs_rem_log_path(struct avs_buf *b, const char *logs_dir, const char *run_id,
-                      const char *key)
+void avs_rem_log_path(struct avs_buf *b, const char *logs_dir, const char *run_id, const char *key)
 {
     avs_buf_printf(b, "%s\\%s-", logs_dir, run_id);
     safe_name(b, key);

@@ -402,7 +402,8 @@ int avs_secret_mask(char **out, size_t *out_len, size_t *out_count, const unsign
     if (!kind)
         return AVS_ENOMEM;
     size_t count = avs_secret_mark(kind, data, len, secret);
-    int rc = count == (size_t)-1 ? AVS_ENOMEM : avs_secret_emit_masked(out, out_len, data, len, kind);
+    int rc =
+        count == (size_t)-1 ? AVS_ENOMEM : avs_secret_emit_masked(out, out_len, data, len, kind);
     free(kind);
     if (rc == 0)
         *out_count = count;

@@ -86,7 +86,6 @@ int avs_secret_emit_masked(char **out, size_t *out_len, const unsigned char *dat
  * can be scrubbed again. *out_count: how many occurrences were masked (0: *out is an exact
  * copy). AVS_ENOMEM. The caller wipes DATA. */
 int avs_secret_scrub_log(char **out, size_t *out_len, size_t *out_count, const unsigned char *data,
-                         size_t len, const char *secret, const char *const *props,
-                         size_t n_props);
+                         size_t len, const char *secret, const char *const *props, size_t n_props);
 
 #endif

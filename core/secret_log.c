@@ -222,8 +222,7 @@ static void scan(struct scrub *s, const struct view *v, const char *name)
 }
 
 int avs_secret_scrub_log(char **out, size_t *out_len, size_t *out_count, const unsigned char *data,
-                         size_t len, const char *secret, const char *const *props,
-                         size_t n_props)
+                         size_t len, const char *secret, const char *const *props, size_t n_props)
 {
     struct scrub s;
     int rc = 0;
