@@ -11,6 +11,7 @@
 #include "msiresult.h"
 #include "remediate_int.h"
 #include "secret.h"
+#include "testhook.h"
 #include "uninstall_cmd.h"
 
 static const struct avs_cat_product *product_of(struct rctx *c, const struct avs_finding *f)
@@ -187,6 +188,7 @@ static int remove_msi(struct rctx *c, const struct avs_finding *f, int *result, 
             break;
         avs_os_sleep_ms(delay);
     }
+    AVS_TESTHOOK_POINT("msi-logged"); /* test builds only: killed before the scrub */
     if (secret_used) {
         int deleted;
         (void)avs_rem_scrub_log(log.data, c->o->password,
