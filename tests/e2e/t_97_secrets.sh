@@ -77,7 +77,7 @@ t_secrets_quoted_password_killed_mid_removal() {
     e2e_avswap "$r2" "$p" remediate --password-file "$(avs_winpath "$E2E_RES/secrets-pw.txt")" --json
     expect_code "$r2" 0
     jqe "the rerun continued the run to compliance, KES removed: $(head -c 400 "$r2.out")" "$r2.out" \
-        '.outcome == "compliant" and .resumed == true and (.removed | any(.code == $k))' --arg k "$kes"
+        '.outcome == "compliant" and .resumed == true and (.removed | any(.product_code == $k))' --arg k "$kes"
     local p4030 p3000
     p4030=$(e2e_ev_pos "$r2" 4030)
     p3000=$(e2e_ev_pos "$r2" 3000)
