@@ -112,9 +112,16 @@ int avs_rem_scrub_interrupted(struct rctx *c)
     if (!props)
         return AVS_ENOMEM;
     n = 0;
-    for (size_t i = 0; i < cat->n_products; i++)
-        for (size_t j = 0; j < cat->products[i].n_password_properties; j++)
-            props[n++] = cat->products[i].password_properties[j];
+    for (size_t i = 0; i < cat->n_products; i++) {
+        for (size_t j = 0; j < cat->products[i].n_password_properties; j++) {
+            const char *name = cat->products[i].password_properties[j];
+            size_t k = 0;
+            while (k < n && strcmp(props[k], name) != 0)
+                k++;
+            if (k == n)
+                props[n++] = name; /* each name once: every name is a pass over the log */
+        }
+    }
     int rc = 0;
     for (size_t i = 0; i < c->state.product_count && !rc; i++) {
         const struct avs_run_product *rp = &c->state.products[i];
