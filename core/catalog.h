@@ -29,6 +29,8 @@ struct avs_cat_product {
     char *quiet_args; /* arguments for a non-MSI uninstaller; NULL when none */
     int line;         /* where it was defined, for messages */
     char *origin;
+    char *login_property; /* MSI property that takes the login name (`--login`, not a secret)
+                             along with the password; NULL when none */
 };
 
 struct avs_cat_component {

@@ -83,6 +83,7 @@ static void free_product(struct avs_cat_product *p)
     free_strs(p->password_properties, p->n_password_properties);
     free(p->quiet_args);
     free(p->origin);
+    free(p->login_property);
 }
 
 static void free_approved(struct avs_cat_approved *a)
@@ -332,6 +333,8 @@ static int product_key(struct parser *p, const char *k, const char *v)
             for (const char *c = name; *c; c++)
                 if (!((*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') || *c == '_'))
                     return fail(p, "'%s' is not an MSI public property name (A-Z, 0-9, _)", name);
+            if (x->login_property && strcmp(x->login_property, name) == 0)
+                return fail(p, "'%s' is both the login-property and a password-property", name);
             rc = push_str(&x->password_properties, &x->n_password_properties, name);
             t += n;
             t += strspn(t, " ");
@@ -340,6 +343,18 @@ static int product_key(struct parser *p, const char *k, const char *v)
     }
     if (strcmp(k, "quiet-args") == 0)
         return set_string(p, &x->quiet_args, 32, k, v);
+    if (strcmp(k, "login-property") == 0) {
+        /* The login name is not a secret: one property, never one of the password's. */
+        if (strlen(v) >= 64 || !*v)
+            return fail(p, "login-property must be one MSI property name");
+        for (const char *c = v; *c; c++)
+            if (!((*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') || *c == '_'))
+                return fail(p, "'%s' is not an MSI public property name (A-Z, 0-9, _)", v);
+        for (size_t i = 0; i < x->n_password_properties; i++)
+            if (strcmp(x->password_properties[i], v) == 0)
+                return fail(p, "'%s' is both the login-property and a password-property", v);
+        return set_string(p, &x->login_property, 1u << 12, k, v);
+    }
     return fail(p, "unknown key '%s' in a [product] section", k);
 }
 

@@ -9,6 +9,7 @@
 #include "error.h"
 #include "json.h"
 #include "os.h"
+#include "testhook.h"
 
 struct avs_journal {
     char *path;
@@ -113,6 +114,7 @@ int avs_journal_append(avs_journal *j, const struct avs_journal_entry *e)
     }
     j->seq++;
     memcpy(j->hash, hash, sizeof hash);
+    AVS_TESTHOOK_JOURNAL(j->seq, e); /* test builds only: may stop here for a kill test */
 done:
     avs_buf_free(&b);
     return rc;

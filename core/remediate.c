@@ -190,6 +190,9 @@ static int open_journal(struct rctx *c)
         rc = AVS_ENOMEM;
         goto done;
     }
+    /* Before anything else: a run killed mid-removal left its MSI log unscrubbed. */
+    if (c->r->resumed && (rc = avs_rem_scrub_interrupted(c)) != 0)
+        goto done;
     struct avs_journal_ident id = {c->who.host, c->r->run_id, c->who.user_sid, c->who.user};
     rc = avs_journal_open(&c->journal, c->journal_path, &id, NULL);
     if (rc)

@@ -38,7 +38,12 @@ struct avs_remediate_opts {
     uint32_t busy_timeout_ms;
     const struct avs_catalog *catalog;
     const char *catalog_desc;
+    const char *login; /* login name for the products' login-property, passed with the password
+                          (not a secret); NULL: AVS_LOGIN_DEFAULT */
 };
+
+/* The login name of the vendor's password protection when --login is not given. */
+#define AVS_LOGIN_DEFAULT "KLAdmin"
 
 struct avs_removed {
     char *name;

@@ -75,4 +75,15 @@ int avs_rem_remove(struct rctx *c, const struct avs_finding *f);
 /* 1 when F can be removed by AvSwap; otherwise *why says why not (static string). */
 int avs_rem_removable(struct rctx *c, const struct avs_finding *f, const char **why);
 
+/* MSI logs and the password (remediate_remove.c). avs_rem_log_path appends the path of the
+ * Windows Installer log of product KEY in run RUN_ID. avs_rem_scrub_log masks the password in
+ * LOG (core/secret.h avs_secret_scrub_log) and returns how many occurrences it masked; a log
+ * that cannot be scrubbed is deleted (*deleted = 1). avs_rem_scrub_interrupted scrubs, when a
+ * run is resumed and before anything else is done, the log of every product the interrupted
+ * part began to remove: a process killed during a removal never scrubbed what it had logged. */
+void avs_rem_log_path(struct avs_buf *b, const char *logs_dir, const char *run_id, const char *key);
+size_t avs_rem_scrub_log(const char *log, const char *secret, const char *const *props,
+                         size_t n_props, int *deleted);
+int avs_rem_scrub_interrupted(struct rctx *c);
+
 #endif

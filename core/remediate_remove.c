@@ -11,6 +11,7 @@
 #include "msiresult.h"
 #include "remediate_int.h"
 #include "secret.h"
+#include "testhook.h"
 #include "uninstall_cmd.h"
 
 static const struct avs_cat_product *product_of(struct rctx *c, const struct avs_finding *f)
@@ -54,28 +55,33 @@ int avs_rem_removable(struct rctx *c, const struct avs_finding *f, const char **
     return ok;
 }
 
-/* Removes a secret from a log Windows Installer wrote (Wine's, for one, lists every property
- * with its value), replacing it with a fixed mask that does not even reveal its length. A log
- * that cannot be scrubbed is deleted rather than kept with a password in it. */
-static void scrub(const char *log, const char *secret)
+/* Removes the password from a log Windows Installer wrote (Wine's, for one, lists every
+ * property with its value; Windows echoes the command line, MSI-quoted): every value of the
+ * PROPS (the catalog's password properties), wherever the log names them, and SECRET (NULL
+ * when unknown) wherever it appears, each replaced with a fixed mask that does not even reveal
+ * its length. A log that cannot be scrubbed is deleted rather than kept with a password in it.
+ * Returns how many occurrences were masked; *deleted says the log had to go. */
+size_t avs_rem_scrub_log(const char *log, const char *secret, const char *const *props,
+                         size_t n_props, int *deleted)
 {
-    char *data = NULL;
-    size_t len = 0;
+    char *data = NULL, *masked = NULL;
+    size_t len = 0, masked_len = 0, found = 0;
+    *deleted = 0;
     int rc = avs_os_file_read_all(&data, &len, log, 64u * 1024u * 1024u);
     if (rc == AVS_ETOOBIG) {
-        (void)avs_os_file_delete(log);
-        return;
+        *deleted = avs_os_file_delete(log) == 0;
+        return 0;
     }
     if (rc)
-        return;
-    char *masked = NULL;
-    size_t masked_len = 0, found = 0;
-    rc = avs_secret_mask(&masked, &masked_len, &found, (unsigned char *)data, len, secret);
+        return 0; /* no log (nothing was written), or unreadable: nothing to read either */
+    rc = avs_secret_scrub_log(&masked, &masked_len, &found, (unsigned char *)data, len, secret,
+                              props, n_props);
     if (rc || (found && avs_os_file_write_atomic(log, masked, masked_len) != 0))
-        (void)avs_os_file_delete(log); /* better no log than one holding the password */
+        *deleted = avs_os_file_delete(log) == 0; /* better no log than one with the password */
     avs_os_secure_zero(data, len);
     free(data);
     free(masked);
+    return found;
 }
 
 static void safe_name(struct avs_buf *b, const char *s)
@@ -88,6 +94,73 @@ static void safe_name(struct avs_buf *b, const char *s)
     }
 }
 
+void avs_rem_log_path(struct avs_buf *b, const char *logs_dir, const char *run_id, const char *key)
+{
+    avs_buf_printf(b, "%s\\%s-", logs_dir, run_id);
+    safe_name(b, key);
+    avs_buf_puts(b, ".log");
+}
+
+int avs_rem_scrub_interrupted(struct rctx *c)
+{
+    const struct avs_catalog *cat = c->o->catalog;
+    size_t n = 0;
+    for (size_t i = 0; i < cat->n_products; i++)
+        n += cat->products[i].n_password_properties;
+    /* Which product a log belongs to is not needed: every password property of the catalog. */
+    const char **props = calloc(n ? n : 1, sizeof *props);
+    if (!props)
+        return AVS_ENOMEM;
+    n = 0;
+    for (size_t i = 0; i < cat->n_products; i++) {
+        for (size_t j = 0; j < cat->products[i].n_password_properties; j++) {
+            const char *name = cat->products[i].password_properties[j];
+            size_t k = 0;
+            while (k < n && strcmp(props[k], name) != 0)
+                k++;
+            if (k == n)
+                props[n++] = name; /* each name once: every name is a pass over the log */
+        }
+    }
+    int rc = 0;
+    for (size_t i = 0; i < c->state.product_count && !rc; i++) {
+        const struct avs_run_product *rp = &c->state.products[i];
+        struct avs_buf log = AVS_BUF_INIT;
+        if (!rp->remove.begins || !rp->product_code)
+            continue;
+        avs_rem_log_path(&log, c->logs_dir, c->state.run_id, rp->product_code);
+        if ((rc = log.err) == 0) {
+            int deleted = 0;
+            size_t found = avs_rem_scrub_log(log.data, c->o->password, props, n, &deleted);
+            char count[24];
+            snprintf(count, sizeof count, "%zu", found);
+            const char *s[2] = {log.data, count};
+            if (deleted)
+                avs_rem_event(c, AVS_EV_LOG_SCRUB_DELETED, s, 1);
+            else if (found)
+                avs_rem_event(c, AVS_EV_LOG_SCRUBBED, s, 2);
+        }
+        avs_buf_free(&log);
+    }
+    free(props);
+    return rc;
+}
+
+/* Appends ` NAME="LOGIN"` (MSI quoting) for a product that takes a login with its password. */
+static void login_property(struct avs_buf *props, const struct avs_cat_product *p,
+                           const char *login)
+{
+    if (!p || !p->login_property)
+        return;
+    avs_buf_printf(props, " %s=\"", p->login_property);
+    for (const char *q = login ? login : AVS_LOGIN_DEFAULT; *q; q++) {
+        if (*q == '"')
+            avs_buf_putc(props, '"');
+        avs_buf_putc(props, *q);
+    }
+    avs_buf_putc(props, '"');
+}
+
 /* Windows Installer removal, retrying with backoff while another installation runs. */
 static int remove_msi(struct rctx *c, const struct avs_finding *f, int *result, char **log_out)
 {
@@ -97,15 +170,17 @@ static int remove_msi(struct rctx *c, const struct avs_finding *f, int *result, 
 
     avs_buf_puts(&props, "REBOOT=ReallySuppress");
     if (c->o->password && p && p->n_password_properties) {
+        /* Before the password: avs_secret_msi_properties must be the last to grow PROPS. */
+        login_property(&props, p, c->o->login);
+        if ((rc = props.err) != 0)
+            goto done;
         rc = avs_secret_msi_properties(&props, (const char *const *)p->password_properties,
                                        p->n_password_properties, c->o->password);
         if (rc)
             goto done;
         secret_used = 1;
     }
-    avs_buf_printf(&log, "%s\\%s-", c->logs_dir, c->r->run_id);
-    safe_name(&log, avs_rem_key(f));
-    avs_buf_puts(&log, ".log");
+    avs_rem_log_path(&log, c->logs_dir, c->r->run_id, avs_rem_key(f));
     if ((rc = props.err ? props.err : log.err) != 0)
         goto done;
 
@@ -120,8 +195,13 @@ static int remove_msi(struct rctx *c, const struct avs_finding *f, int *result, 
             break;
         avs_os_sleep_ms(delay);
     }
-    if (secret_used)
-        scrub(log.data, c->o->password);
+    AVS_TESTHOOK_POINT("msi-logged"); /* test builds only: killed before the scrub */
+    if (secret_used) {
+        int deleted;
+        (void)avs_rem_scrub_log(log.data, c->o->password,
+                                (const char *const *)p->password_properties,
+                                p->n_password_properties, &deleted);
+    }
     *log_out = avs_buf_detach(&log);
 done:
     /* The properties held the password: wipe them before the memory is reused. */

@@ -303,36 +303,66 @@ size_t avs_secret_redact(unsigned char *data, size_t len, const char *secret)
     return count;
 }
 
-int avs_secret_mask(char **out, size_t *out_len, size_t *out_count, const unsigned char *data,
-                    size_t len, const char *secret)
+/* Marks in KIND (one byte per byte of DATA: 1 byte-wise, 2 UTF-16LE) every occurrence of
+ * NEEDLE (UTF-8) in every encoding; returns how many there were. */
+static size_t mark_needle(unsigned char *kind, const unsigned char *data, size_t len,
+                          const char *needle)
 {
-    static const char wide_mask[] = "*\0*\0*\0*\0*\0*\0*\0*\0";
-    struct avs_buf b = AVS_BUF_INIT;
+    static const int encs[] = {8, 1252, 1251, 16};
     size_t count = 0;
-
-    *out = NULL;
-    *out_len = 0;
-    *out_count = 0;
-    /* Which bytes any occurrence covers, in any encoding: 1 byte-wise, 2 UTF-16LE. Marking
-     * first and emitting after keeps overlapping occurrences whole. */
-    unsigned char *kind = calloc(len ? len : 1, 1);
-    if (!kind)
-        return AVS_ENOMEM;
-    int ansi = secret && has_non_ascii(secret) && avs_utf8_valid(secret);
-    for (size_t i = 0; secret && *secret && i < len; i++) {
-        static const int encs[] = {8, 1252, 1251, 16};
+    int ansi = has_non_ascii(needle) && avs_utf8_valid(needle);
+    for (size_t i = 0; *needle && i < len; i++) {
         for (size_t e = 0; e < 4; e++) {
             if ((encs[e] == 1252 || encs[e] == 1251) && !ansi)
                 continue;
-            size_t m = match_at(data + i, len - i, secret, encs[e]);
+            size_t m = match_at(data + i, len - i, needle, encs[e]);
             if (!m)
                 continue;
             count++;
-            for (size_t k = i; k < i + m; k++)
-                if (kind[k] < (encs[e] == 16 ? 2 : 1))
-                    kind[k] = encs[e] == 16 ? 2 : 1;
+            unsigned char k = encs[e] == 16 ? 2 : 1;
+            for (size_t j = i; j < i + m; j++)
+                if (kind[j] < k)
+                    kind[j] = k;
         }
     }
+    return count;
+}
+
+size_t avs_secret_mark(unsigned char *kind, const unsigned char *data, size_t len,
+                       const char *secret)
+{
+    if (!secret || !*secret || !data)
+        return 0;
+    size_t count = mark_needle(kind, data, len, secret);
+    if (!strchr(secret, '"'))
+        return count;
+    /* The form Windows Installer echoes back from a property string: each '"' doubled. */
+    size_t sl = strlen(secret), q = 0;
+    for (const char *p = secret; *p; p++)
+        q += *p == '"';
+    char *dbl = malloc(sl + q + 1);
+    if (!dbl)
+        return (size_t)-1;
+    char *w = dbl;
+    for (const char *p = secret; *p; p++) {
+        if (*p == '"')
+            *w++ = '"';
+        *w++ = *p;
+    }
+    *w = '\0';
+    count += mark_needle(kind, data, len, dbl);
+    avs_os_secure_zero(dbl, sl + q);
+    free(dbl);
+    return count;
+}
+
+int avs_secret_emit_masked(char **out, size_t *out_len, const unsigned char *data, size_t len,
+                           const unsigned char *kind)
+{
+    static const char wide_mask[] = "*\0*\0*\0*\0*\0*\0*\0*\0";
+    struct avs_buf b = AVS_BUF_INIT;
+    *out = NULL;
+    *out_len = 0;
     for (size_t i = 0; i < len;) {
         if (!kind[i]) {
             size_t j = i;
@@ -348,15 +378,34 @@ int avs_secret_mask(char **out, size_t *out_len, size_t *out_count, const unsign
         if (k == 2)
             avs_buf_append(&b, wide_mask, sizeof wide_mask - 1);
         else
-            avs_buf_puts(&b, "********");
+            avs_buf_puts(&b, AVS_SECRET_MASK);
     }
-    free(kind);
-    if (b.err)
-        return b.err;
+    if (b.err) {
+        int err = b.err;
+        avs_buf_free(&b);
+        return err;
+    }
     *out_len = b.len;
     *out = avs_buf_detach(&b);
-    if (!*out)
+    return *out ? 0 : AVS_ENOMEM;
+}
+
+int avs_secret_mask(char **out, size_t *out_len, size_t *out_count, const unsigned char *data,
+                    size_t len, const char *secret)
+{
+    *out = NULL;
+    *out_len = 0;
+    *out_count = 0;
+    /* Which bytes any occurrence covers, in any encoding: 1 byte-wise, 2 UTF-16LE. Marking
+     * first and emitting after keeps overlapping occurrences whole. */
+    unsigned char *kind = calloc(len ? len : 1, 1);
+    if (!kind)
         return AVS_ENOMEM;
-    *out_count = count;
-    return 0;
+    size_t count = avs_secret_mark(kind, data, len, secret);
+    int rc =
+        count == (size_t)-1 ? AVS_ENOMEM : avs_secret_emit_masked(out, out_len, data, len, kind);
+    free(kind);
+    if (rc == 0)
+        *out_count = count;
+    return rc;
 }

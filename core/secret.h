@@ -49,11 +49,43 @@ int avs_secret_msi_properties(struct avs_buf *out, const char *const *names, siz
  * An empty or NULL SECRET redacts nothing. Used on MSI verbose logs, as defence in depth. */
 size_t avs_secret_redact(unsigned char *data, size_t len, const char *secret);
 
+/* The fixed mask a secret becomes in a log, whatever its length. */
+#define AVS_SECRET_MASK "********"
+
 /* Like avs_secret_redact, but into a new buffer (*out, malloc'd, *out_len bytes) where each run
- * of redacted bytes becomes one fixed mask, "********" (in UTF-16LE where the secret was
- * UTF-16LE), so that not even the secret's length shows. *out_count receives the number of
- * occurrences (0: *out is an exact copy). AVS_ENOMEM. The caller wipes DATA. */
+ * of redacted bytes becomes one fixed mask, AVS_SECRET_MASK (in UTF-16LE where the secret was
+ * UTF-16LE), so that not even the secret's length shows. Besides the secret as it is, its
+ * MSI-quoted form is masked too: each '"' doubled, as Windows Installer echoes a property
+ * string (`KLPASSWD="Se""cret"`). *out_count receives the number of occurrences (0: *out is an
+ * exact copy). AVS_ENOMEM. The caller wipes DATA. */
 int avs_secret_mask(char **out, size_t *out_len, size_t *out_count, const unsigned char *data,
                     size_t len, const char *secret);
+
+/* The two halves of avs_secret_mask, for callers that mark more than one thing:
+ * avs_secret_mark sets KIND[i] (one byte per byte of DATA, zeroed by the caller) to 1 where a
+ * byte-wise form of SECRET (raw or MSI-quoted) covers DATA[i], to 2 where a UTF-16LE form does;
+ * it returns the number of occurrences, (size_t)-1 when out of memory. avs_secret_emit_masked
+ * copies DATA into *out with each run of marked bytes replaced by one mask. */
+size_t avs_secret_mark(unsigned char *kind, const unsigned char *data, size_t len,
+                       const char *secret);
+int avs_secret_emit_masked(char **out, size_t *out_len, const unsigned char *data, size_t len,
+                           const unsigned char *kind);
+
+/* Scrubs a Windows Installer verbose log (DATA, LEN bytes; ANSI/UTF-8 or UTF-16LE) into *out
+ * (malloc'd, *out_len bytes), for a password that may or may not be known:
+ *   - by structure, for each of the N_PROPS property names PROPS (the catalog's
+ *     password-properties; matched as whole names, case folded): the value after `NAME=` on a
+ *     command line (MSI-quoted with doubled quotes, or up to the next space), after `NAME = `
+ *     on a property dump line (`Property(S): KLPASSWD = ...`, to the end of the line), and
+ *     between the quotes of `Adding NAME property. Its value is '...'` and of
+ *     `Modifying NAME property. Its current value is '...'. Its new value: '...'`;
+ *   - every other verbatim occurrence, anywhere, of each value found that way (raw and
+ *     MSI-quoted), so a password known only from the log is masked wherever it appears;
+ *   - SECRET (may be NULL: a resumed run without the password), as avs_secret_mask does.
+ * Each masked run becomes AVS_SECRET_MASK; a value already masked is left as it is, so a log
+ * can be scrubbed again. *out_count: how many occurrences were masked (0: *out is an exact
+ * copy). AVS_ENOMEM. The caller wipes DATA. */
+int avs_secret_scrub_log(char **out, size_t *out_len, size_t *out_count, const unsigned char *data,
+                         size_t len, const char *secret, const char *const *props, size_t n_props);
 
 #endif

@@ -29,6 +29,8 @@ static void help(FILE *out)
         "      --replacement-args  MSI properties, or arguments of an .exe replacement\n"
         "      --password-file FILE  uninstall password (one line); never shown or logged\n"
         "      --password-prompt     ask for it on the console, without echo\n"
+        "      --login NAME          the login that goes with the password (KLLOGIN; default\n"
+        "                            KLAdmin); not a secret\n"
         "      --reboot if-needed    restart Windows (5 minutes' notice) when a removal needs it\n"
         "      --busy-timeout  how long to wait for another installation (default 120)\n"
         "  avswap status [--json] [--catalog FILE]\n"

@@ -5,6 +5,7 @@
 #include "commands.h"
 #include "exitcode.h"
 #include "secret.h"
+#include "utf8.h"
 
 static int usage(FILE *err, const char *msg)
 {
@@ -59,6 +60,18 @@ static int read_password(char **out, const char *file, int prompt, FILE *err)
     return 0;
 }
 
+/* A login name Windows Installer can take as a property value: printable UTF-8. */
+static int login_ok(const char *s)
+{
+    size_t n = strlen(s);
+    if (n == 0 || n > 256 || !avs_utf8_valid(s))
+        return 0;
+    for (; *s; s++)
+        if ((unsigned char)*s < 0x20 || *s == 0x7f)
+            return 0;
+    return 1;
+}
+
 static int parse_seconds(uint32_t *out, const char *s)
 {
     unsigned long v = 0;
@@ -79,7 +92,7 @@ int avs_cmd_remediate(int argc, char **argv, FILE *out, FILE *err)
 {
     int json = 0, dry_run = 0, prompt = 0;
     const char *replacement = NULL, *sha = NULL, *rargs = NULL, *pwfile = NULL, *reboot = NULL,
-               *catalog_path = NULL, *busy = NULL;
+               *catalog_path = NULL, *busy = NULL, *login = NULL;
     const struct avs_opt opts[] = {
         {"--json", 0, NULL, &json},
         {"--dry-run", 0, NULL, &dry_run},
@@ -88,6 +101,7 @@ int avs_cmd_remediate(int argc, char **argv, FILE *out, FILE *err)
         {"--replacement-args", 1, &rargs, NULL},
         {"--password-file", 1, &pwfile, NULL},
         {"--password-prompt", 0, NULL, &prompt},
+        {"--login", 1, &login, NULL},
         {"--reboot", 1, &reboot, NULL},
         {"--catalog", 1, &catalog_path, NULL},
         {"--busy-timeout", 1, &busy, NULL},
@@ -111,6 +125,11 @@ int avs_cmd_remediate(int argc, char **argv, FILE *out, FILE *err)
         return usage(err, "--replacement-args goes with --replacement FILE");
     if (pwfile && prompt)
         return usage(err, "give --password-file or --password-prompt, not both");
+    if (login && !pwfile && !prompt)
+        return usage(err, "--login goes with --password-file or --password-prompt");
+    if (login && !login_ok(login))
+        return usage(err, "--login takes a user name of 1 to 256 characters, no control "
+                          "characters");
     if (reboot && strcmp(reboot, "never") == 0)
         o.reboot = AVS_REBOOT_NEVER;
     else if (reboot && strcmp(reboot, "if-needed") == 0)
@@ -131,6 +150,7 @@ int avs_cmd_remediate(int argc, char **argv, FILE *out, FILE *err)
     o.sha256_hex = sha;
     o.replacement_args = rargs;
     o.password = password;
+    o.login = login;
     o.catalog = &cat;
     o.catalog_desc = desc;
     if (avs_remediate(&r, &o) != 0) {

@@ -107,7 +107,7 @@ e2e_run() {
     local base=$1 prefix=$2 rc=0 last
     shift 2
     AVS_WINEDEBUG=${E2E_WINEDEBUG:--all} avs_wine "$prefix" \
-        "$(avs_winpath "$E2E_TOOLS/runexit.exe")" "$(avs_winpath "$AVS_DIST/avswap.exe")" "$@" \
+        "$(avs_winpath "$E2E_TOOLS/runexit.exe")" "$(avs_winpath "${E2E_EXE:-$AVS_DIST/avswap.exe}")" "$@" \
         >"$base.out" 2>"$base.raw" || rc=$?
     last=$(tail -n 1 "$base.raw" | tr -d '\r')
     if [[ $last =~ ^exit=([0-9]+)$ ]]; then
@@ -302,4 +302,30 @@ e2e_secret_counts() {
             print "$n\t$_\n" if $n;
         } }, @ARGV);
     ' -- "$@" | sort -k2 >"$out"
+}
+
+# ---- the TEST build with kill-test hooks (core/testhook.h) --------------------------------------
+#   e2e_test_exe    the path of the test build's avswap.exe: $AVS_TEST_DIST/avswap.exe (default
+#                   build/mingw-test), built with the mingw-test preset when it is not there.
+#                   Run it with E2E_EXE=$(e2e_test_exe) e2e_avswap ..., and AVS_TEST_STOP_AT /
+#                   AVS_TEST_STOP_MARKER in the environment (WINE passes it through).
+#   e2e_wait_marker FILE SECONDS   waits until FILE exists (the hook stopped), or fails
+e2e_test_exe() {
+    local dir=${AVS_TEST_DIST:-$AVS_REPO/build/mingw-test}
+    if [[ ! -f $dir/avswap.exe ]]; then
+        [[ $dir == "$AVS_REPO/build/mingw-test" ]] || fail "no avswap.exe in AVS_TEST_DIST=$dir"
+        (cd "$AVS_REPO" && cmake --preset mingw-test >/dev/null &&
+            cmake --build build/mingw-test --target avswap >/dev/null) >&2 ||
+            fail "cannot build the test build (cmake --preset mingw-test)"
+    fi
+    grep -a -q AVS_TEST_STOP "$dir/avswap.exe" || fail "$dir/avswap.exe has no test hooks"
+    printf '%s\n' "$dir/avswap.exe"
+}
+
+e2e_wait_marker() {
+    local file=$1 limit=$2 start=$SECONDS
+    while [[ ! -s $file ]]; do
+        ((SECONDS - start < limit)) || return 1
+        sleep 0.05
+    done
 }

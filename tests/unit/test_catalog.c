@@ -87,9 +87,15 @@ Test(catalog, removal_order_protection_then_utility_then_management)
     cr_expect_eq(agent->role, AVS_ROLE_MANAGEMENT);
     cr_expect_lt(kes->priority, kpm->priority);
     cr_expect_lt(kpm->priority, agent->priority);
-    cr_assert_eq(kes->n_password_properties, 2);
-    cr_expect_str_eq(kes->password_properties[0], "KLLOGIN");
-    cr_expect_str_eq(kes->password_properties[1], "KLPASSWD");
+    /* The login name goes to KLLOGIN, the password to KLPASSWD only. */
+    cr_assert_eq(kes->n_password_properties, 1);
+    cr_expect_str_eq(kes->password_properties[0], "KLPASSWD");
+    cr_assert_not_null(kes->login_property);
+    cr_expect_str_eq(kes->login_property, "KLLOGIN");
+    for (size_t i = 0; i < cat.n_products; i++)
+        for (size_t j = 0; j < cat.products[i].n_password_properties; j++)
+            cr_expect_str_neq(cat.products[i].password_properties[j], "KLLOGIN",
+                              "[product %s] passes the password as the login", cat.products[i].id);
 }
 
 Test(catalog, vendor_publishers_and_fallback)
@@ -226,6 +232,14 @@ ParameterizedTestParameters(catalog, bad_files)
         {"[vendor]\npublisher = \xff\xfe\n", "admin.txt:2: line is not valid UTF-8"},
         {"[vendor name]\n", "admin.txt:1: [vendor] takes no name"},
         {"[approved a]\nname = A\nservice = A\ncoexist = maybe\n", "admin.txt:4: coexist 'maybe'"},
+        {"[product x]\nlogin-property = KL LOGIN\n",
+         "admin.txt:2: 'KL LOGIN' is not an MSI public property name"},
+        {"[product x]\nlogin-property = KLLOGIN\nlogin-property = KLUSER\n",
+         "admin.txt:3: 'login-property' is given twice"},
+        {"[product x]\npassword-properties = KLLOGIN KLPASSWD\nlogin-property = KLLOGIN\n",
+         "admin.txt:3: 'KLLOGIN' is both the login-property and a password-property"},
+        {"[product x]\nlogin-property = KLLOGIN\npassword-properties = KLPASSWD KLLOGIN\n",
+         "admin.txt:3: 'KLLOGIN' is both the login-property and a password-property"},
     };
     return cr_make_param_array(struct bad_file, cases, sizeof cases / sizeof cases[0]);
 }

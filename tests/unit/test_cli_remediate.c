@@ -74,6 +74,8 @@ ParameterizedTestParameters(cli_remediate, usage_errors)
         {{"remediate", "--password-file", "C:\\pw.txt", "--password-prompt"},
          "--password-file or --password-prompt, not both"},
         {{"remediate", "--reboot", "maybe"}, "--reboot takes 'never' or 'if-needed'"},
+        {{"remediate", "--login", "KLAdmin"}, "--login goes with --password-file"},
+        {{"remediate", "--password-prompt", "--login", "a\tb"}, "--login takes a user name"},
         {{"remediate", "--busy-timeout", "-1"}, "--busy-timeout takes whole seconds"},
         {{"remediate", "--busy-timeout", "3601"}, "--busy-timeout takes whole seconds"},
         {{"remediate", "--dryrun"}, "unknown option '--dryrun'"},
@@ -172,6 +174,19 @@ Test(cli_remediate, password_file_is_used_and_never_echoed)
               "the line ending is not part of the password");
     cr_expect(memmem(out_text, out_len, SECRET, strlen(SECRET)) == NULL);
     cr_expect(memmem(err_text, err_len, SECRET, strlen(SECRET)) == NULL);
+}
+
+Test(cli_remediate, login_option_reaches_kllogin_and_the_password_only_klpasswd)
+{
+    endpoint();
+    fake_msi_require_password(KES, "KLPASSWD", SECRET);
+    fake_fs_put("C:\\pw.txt", SECRET "\r\n", strlen(SECRET) + 2);
+    const char *run[] = {"remediate", "--password-file", "C:\\pw.txt",
+                         "--login",   "Ops Admin",       NULL};
+    cr_assert_eq(avswap(run), AVS_EXIT_OK, "%s%s", out_text, err_text);
+    const char *props = fake_msi_uninstall_call(0)->properties;
+    cr_expect(strstr(props, " KLLOGIN=\"Ops Admin\"") != NULL, "%s", props);
+    cr_expect(strstr(props, "KLLOGIN=\"" SECRET) == NULL, "%s", props);
 }
 
 Test(cli_remediate, bad_password_file_is_refused_without_quoting_it)

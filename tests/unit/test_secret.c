@@ -351,3 +351,202 @@ Test(secret_mask, hides_the_length_in_every_encoding)
     cr_expect(memcmp(out, none, n) == 0);
     free(out);
 }
+
+/* ---- MSI verbose logs: every form Windows Installer writes a password in ---- */
+
+/* 1 when the password, raw or MSI-quoted, in UTF-8 or UTF-16LE, is anywhere in D. */
+static int leaks(const char *d, size_t n, const char *pw)
+{
+    char dbl[128], w[256];
+    size_t k = 0;
+    for (const char *p = pw; *p && k + 2 < sizeof dbl; p++) {
+        if (*p == '"')
+            dbl[k++] = '"';
+        dbl[k++] = *p;
+    }
+    dbl[k] = '\0';
+    size_t m = 0;
+    for (const char *p = pw; *p && m + 2 < sizeof w; p++) {
+        w[m++] = *p;
+        w[m++] = '\0';
+    }
+    return contains((const unsigned char *)d, n, pw, strlen(pw)) ||
+           contains((const unsigned char *)d, n, dbl, k) ||
+           ((unsigned char)pw[0] < 0x80 && contains((const unsigned char *)d, n, w, m));
+}
+
+struct log_case {
+    char label[40];
+    char log[400];
+    char pw[40]; /* the password in the log */
+    int known;   /* 1: the scrubber is given the password; 0: structure only (a resume) */
+    char expect[400];
+};
+
+#define PD "Property(S): "
+
+ParameterizedTestParameters(secret_log, forms)
+{
+    static struct log_case cases[] = {
+        /* command lines, as core builds the property string and MSI echoes it */
+        {"cmdline quoted", "Command Line: REBOOT=ReallySuppress KLPASSWD=\"hunter2\" X=1\n",
+         "hunter2", 0, "Command Line: REBOOT=ReallySuppress KLPASSWD=\"********\" X=1\n"},
+        {"cmdline doubled quotes", "Command Line: KLPASSWD=\"Se\"\"cret\" CURRENTDIRECTORY=C:\\\n",
+         "Se\"cret", 0, "Command Line: KLPASSWD=\"********\" CURRENTDIRECTORY=C:\\\n"},
+        {"cmdline doubled, known", "Command Line: KLPASSWD=\"Se\"\"cret\" A=1\n", "Se\"cret", 1,
+         "Command Line: KLPASSWD=\"********\" A=1\n"},
+        {"cmdline unquoted", "Command Line: KLPASSWD=hunter2 KLLOGIN=KLAdmin\n", "hunter2", 0,
+         "Command Line: KLPASSWD=******** KLLOGIN=KLAdmin\n"},
+        {"cmdline spaces", "Command Line: KLPASSWD=\"pass word \" A=1\n", "pass word ", 0,
+         "Command Line: KLPASSWD=\"********\" A=1\n"},
+        {"cmdline no closing quote", "Command Line: KLPASSWD=\"abc def\nnext\n", "abc def", 0,
+         "Command Line: KLPASSWD=\"********\nnext\n"},
+        {"cmdline lower case name", "Command Line: klpasswd=\"hunter2\"\n", "hunter2", 0,
+         "Command Line: klpasswd=\"********\"\n"},
+        /* property dumps */
+        {"dump", PD "KLPASSWD = hunter2\r\n" PD "KLLOGIN = KLAdmin\r\n", "hunter2", 0,
+         PD "KLPASSWD = ********\r\n" PD "KLLOGIN = KLAdmin\r\n"},
+        {"dump quotes and spaces", PD "KLPASSWD = Se\"cr et'\n", "Se\"cr et'", 0,
+         PD "KLPASSWD = ********\n"},
+        {"dump leading space kept exact", PD "KLPASSWD =  lead\n", " lead", 0,
+         PD "KLPASSWD = ********\n"},
+        {"dump at end of file", PD "KLPASSWD = hunter2", "hunter2", 0, PD "KLPASSWD = ********"},
+        /* PROPERTY CHANGE lines */
+        {"adding", "PROPERTY CHANGE: Adding KLPASSWD property. Its value is 'it''s \"x\"'.\n",
+         "it''s \"x\"", 0, "PROPERTY CHANGE: Adding KLPASSWD property. Its value is '********'.\n"},
+        {"modifying",
+         "PROPERTY CHANGE: Modifying KLPASSWD property. Its current value is 'old-pw'. Its new "
+         "value: 'new-pw'.\n",
+         "new-pw", 0,
+         "PROPERTY CHANGE: Modifying KLPASSWD property. Its current value is '********'. Its new "
+         "value: '********'.\n"},
+        /* the value found by structure is masked wherever else it appears */
+        {"learned elsewhere", "Command Line: KLPASSWD=\"Zq-7\"\nAction: check Zq-7 done\n", "Zq-7",
+         0, "Command Line: KLPASSWD=\"********\"\nAction: check ******** done\n"},
+        {"learned, quoted form elsewhere", PD "KLPASSWD = a\"b\nother: KLX=\"a\"\"b\"\n", "a\"b", 0,
+         PD "KLPASSWD = ********\nother: KLX=\"********\"\n"},
+        /* known password, wherever it is */
+        {"regex-like chars", "x .*[a]+?(b)|$^\\ y\n", ".*[a]+?(b)|$^\\", 1, "x ******** y\n"},
+        {"substring of other text", "Action start: InstallFinalize.\n", "Final", 1,
+         "Action start: Install********ize.\n"},
+        {"non-ASCII", PD "KLPASSWD = p\xc3\xa4ss\xe2\x82\xac\nagain p\xc3\xa4ss\xe2\x82\xac\n",
+         "p\xc3\xa4ss\xe2\x82\xac", 0, PD "KLPASSWD = ********\nagain ********\n"},
+        {"cyrillic, known", "\xd0\xbf\xd0\xb0\xd1\x80\xd0\xbe\xd0\xbb\xd1\x8c!\n",
+         "\xd0\xbf\xd0\xb0\xd1\x80\xd0\xbe\xd0\xbb\xd1\x8c", 1, "********!\n"},
+        /* what must stay */
+        {"other properties kept",
+         "Command Line: KLPASSWD_SITE=\"site\" XKLPASSWD=\"x\" KLLOGIN=\"KLAdmin\"\n", "", 0,
+         "Command Line: KLPASSWD_SITE=\"site\" XKLPASSWD=\"x\" KLLOGIN=\"KLAdmin\"\n"},
+        {"already masked", PD "KLPASSWD = ********\nCommand Line: KLPASSWD=\"********\"\n", "", 0,
+         PD "KLPASSWD = ********\nCommand Line: KLPASSWD=\"********\"\n"},
+        {"name without a value", "KLPASSWD is required\n", "", 0, "KLPASSWD is required\n"},
+    };
+    return cr_make_param_array(struct log_case, cases, sizeof cases / sizeof cases[0]);
+}
+
+ParameterizedTest(struct log_case *c, secret_log, forms)
+{
+    static const char *const props[] = {"KLPASSWD", "UNLOCK_PASSWORD"};
+    char *out = NULL;
+    size_t n = 0, count = 0;
+    cr_assert_eq(avs_secret_scrub_log(&out, &n, &count, (const unsigned char *)c->log,
+                                      strlen(c->log), c->known ? c->pw : NULL, props, 2),
+                 0);
+    cr_expect(n == strlen(c->expect) && memcmp(out, c->expect, n) == 0,
+              "%s:\n got  [%.*s]\n want [%s]", c->label, (int)n, out, c->expect);
+    if (c->pw[0])
+        cr_expect_not(leaks(out, n, c->pw), "%s: the password is still in the log", c->label);
+    cr_expect_eq(count == 0, strcmp(c->log, c->expect) == 0, "%s: count %zu", c->label, count);
+
+    /* Scrubbing again changes nothing: a resume may scrub a log twice. */
+    char *again = NULL;
+    size_t n2 = 0, count2 = 0;
+    cr_assert_eq(
+        avs_secret_scrub_log(&again, &n2, &count2, (const unsigned char *)out, n, NULL, props, 2),
+        0);
+    cr_expect(n2 == n && memcmp(again, out, n) == 0 && count2 == 0, "%s: not idempotent", c->label);
+    free(again);
+    free(out);
+}
+
+/* The same forms in a UTF-16LE log (with or without its byte order mark, at either alignment). */
+Test(secret_log, utf16_log)
+{
+    static const char *const props[] = {"KLPASSWD"};
+    const char *text = PD "KLPASSWD = Se\"cret\r\nCommand Line: KLPASSWD=\"Se\"\"cret\"\r\n"
+                          "echo Se\"cret\r\n";
+    unsigned char buf[512];
+    for (size_t lead = 0; lead < 3; lead++) { /* 0: none, 1: one stray byte, 2: a BOM */
+        size_t n = 0;
+        if (lead == 1)
+            buf[n++] = 'x';
+        if (lead == 2) {
+            buf[n++] = 0xff;
+            buf[n++] = 0xfe;
+        }
+        for (const char *p = text; *p; p++) {
+            buf[n++] = (unsigned char)*p;
+            buf[n++] = 0;
+        }
+        char *out = NULL;
+        size_t on = 0, count = 0;
+        cr_assert_eq(avs_secret_scrub_log(&out, &on, &count, buf, n, NULL, props, 1), 0);
+        cr_expect_geq(count, 3, "lead %zu: %zu", lead, count);
+        cr_expect_not(contains((unsigned char *)out, on, "S\0e\0\"\0c\0", 8), "lead %zu", lead);
+        cr_expect_not(contains((unsigned char *)out, on, "S\0e\0\"\0\"\0c\0", 10), "lead %zu",
+                      lead);
+        cr_expect(contains((unsigned char *)out, on, "=\0 \0*\0*\0*\0*\0*\0*\0*\0*\0\r\0", 22),
+                  "lead %zu: the dump line keeps its shape with a UTF-16 mask", lead);
+        free(out);
+    }
+}
+
+/* The known password is masked even where the structure says nothing, in every encoding. */
+Test(secret_log, known_password_in_every_encoding)
+{
+    static const char *const props[] = {"KLPASSWD"};
+    const unsigned char log[] = "a=Se\"cret; b=Se\"\"cret; c=S\0e\0\"\0c\0r\0e\0t\0;";
+    char *out = NULL;
+    size_t n = 0, count = 0;
+    cr_assert_eq(avs_secret_scrub_log(&out, &n, &count, log, sizeof log - 1, "Se\"cret", props, 1),
+                 0);
+    cr_expect_eq(count, 3);
+    cr_expect_not(leaks(out, n, "Se\"cret"));
+    cr_expect(contains((unsigned char *)out, n, "a=********; b=********; c=*\0*\0", 30));
+    free(out);
+}
+
+/* A fixed mask: two passwords of different lengths leave logs of the same length. */
+Test(secret_log, the_mask_hides_the_length)
+{
+    static const char *const props[] = {"KLPASSWD"};
+    const char *a = PD "KLPASSWD = x\nCommand Line: KLPASSWD=\"x\"\n";
+    const char *b = PD "KLPASSWD = a-much-longer-password\nCommand Line: "
+                       "KLPASSWD=\"a-much-longer-password\"\n";
+    char *oa = NULL, *ob = NULL;
+    size_t na = 0, nb = 0, ca = 0, cb = 0;
+    cr_assert_eq(
+        avs_secret_scrub_log(&oa, &na, &ca, (const unsigned char *)a, strlen(a), NULL, props, 1),
+        0);
+    cr_assert_eq(
+        avs_secret_scrub_log(&ob, &nb, &cb, (const unsigned char *)b, strlen(b), NULL, props, 1),
+        0);
+    cr_expect_eq(na, nb);
+    cr_expect(na == nb && memcmp(oa, ob, na) == 0, "[%.*s] vs [%.*s]", (int)na, oa, (int)nb, ob);
+    free(oa);
+    free(ob);
+}
+
+Test(secret_mask, doubled_quote_form)
+{
+    const char log[] = "Command Line: KLPASSWD=\"Se\"\"cret\" and raw Se\"cret";
+    char *out = NULL;
+    size_t n = 0, count = 0;
+    cr_assert_eq(
+        avs_secret_mask(&out, &n, &count, (const unsigned char *)log, sizeof log - 1, "Se\"cret"),
+        0);
+    cr_expect_eq(count, 2);
+    const char want[] = "Command Line: KLPASSWD=\"********\" and raw ********";
+    cr_expect(n == sizeof want - 1 && memcmp(out, want, n) == 0, "%.*s", (int)n, out);
+    free(out);
+}
