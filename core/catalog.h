@@ -31,12 +31,14 @@ struct avs_cat_product {
     char *origin;
     char *login_property; /* MSI property that takes the login name (`--login`, not a secret)
                              along with the password; NULL when none */
+    int builtin; /* 1: prohibited by the built-in catalog; no file can drop it (docs/CATALOG.md) */
 };
 
 struct avs_cat_component {
     char *pattern; /* glob on the service or driver name */
     int is_driver;
     enum avs_role role;
+    int builtin; /* 1: from the built-in catalog; no file can change its kind */
 };
 
 struct avs_cat_approved {
@@ -49,7 +51,7 @@ struct avs_cat_approved {
 };
 
 struct avs_catalog {
-    char **publishers; /* vendor publisher strings, compared case-insensitively */
+    char **publishers; /* vendor publisher patterns, compared in normal form (normalize.h) */
     size_t n_publishers;
     char **registry_roots; /* vendor registry roots under HKLM, e.g. "SOFTWARE\\KasperskyLab" */
     size_t n_registry_roots;
@@ -69,13 +71,42 @@ struct avs_catalog {
 /* Parses catalog TEXT (LEN bytes, need not be NUL-terminated) named ORIGIN (a path, or
  * "built-in") and merges it into CAT: a [product ID], [component PATTERN] or [approved ID] section
  * replaces an earlier one with the same ID or pattern; [vendor] lines add to the vendor lists.
+ * What the built-in catalog prohibits (entries marked builtin) stays prohibited: a section for a
+ * built-in product keeps that product's match patterns (the file's are added) and its fallback;
+ * a built-in component keeps its kind; an [approved] entry whose service is a built-in component
+ * or whose match pattern could match a name a built-in product's pattern matches is refused.
  * On AVS_EFORMAT, ERR receives one line "ORIGIN:LINE: what is wrong" and CAT is unchanged.
  * CAT must be zero-initialised or the result of earlier calls. */
 int avs_catalog_parse(struct avs_catalog *cat, const char *text, size_t len, const char *origin,
                       struct avs_buf *err);
 
-/* Loads the built-in catalog into a zero-initialised CAT. */
+/* Loads the built-in catalog into a zero-initialised CAT and marks its products and components
+ * builtin. */
 int avs_catalog_load_builtin(struct avs_catalog *cat, struct avs_buf *err);
+
+/* Whether a catalog file must come with a SHA-256 pin. A file given by hand may (--catalog-sha256);
+ * one named by a policy must (the service), since its path and transport are not the admin's. */
+enum avs_catalog_pin { AVS_CATALOG_PIN_OPTIONAL, AVS_CATALOG_PIN_REQUIRED };
+
+/* Checks TEXT (LEN bytes: the whole file, as read once) against PIN_HEX (64 hex digits, either
+ * case; NULL: no pin) and only then parses the same bytes over CAT (avs_catalog_parse), so what
+ * was hashed is what is used. OUT_HEX receives the text's SHA-256 (lower-case hex) in every case.
+ * Errors, with one line in ERR that a helpdesk can act on:
+ *   AVS_EINVAL    PIN_HEX is not 64 hex digits
+ *   AVS_EUNSAFE   no PIN_HEX but NEED is AVS_CATALOG_PIN_REQUIRED
+ *   AVS_EMISMATCH the text's SHA-256 is not PIN_HEX (the message names both)
+ *   AVS_EFORMAT   the text is not a valid catalog ("ORIGIN:LINE: ...")
+ *   AVS_ENOMEM
+ * CAT is unchanged on any error. */
+int avs_catalog_parse_pinned(struct avs_catalog *cat, char out_hex[65], const char *text,
+                             size_t len, const char *origin, const char *pin_hex,
+                             enum avs_catalog_pin need, struct avs_buf *err);
+
+/* Reads the catalog file at PATH into memory once (avs_os_file_read_all, at most
+ * AVS_CATALOG_MAX_BYTES) and hands it to avs_catalog_parse_pinned. Read errors are those of
+ * avs_os_file_read_all (AVS_ETOOBIG for a file over 1 MiB), with a message in ERR. */
+int avs_catalog_load_file(struct avs_catalog *cat, char out_hex[65], const char *path,
+                          const char *pin_hex, enum avs_catalog_pin need, struct avs_buf *err);
 
 void avs_catalog_free(struct avs_catalog *cat);
 

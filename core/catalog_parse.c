@@ -3,6 +3,7 @@
  * A file is parsed completely into a scratch catalog first and merged only when every line was
  * valid: a malformed administrator file changes nothing, and the message names the line. */
 #include "catalog.h"
+#include "catalog_int.h"
 
 #include <stdarg.h>
 #include <stdlib.h>
@@ -24,6 +25,7 @@ struct parser {
     /* which single-valued keys the open section has set, to refuse repeats */
     unsigned seen;
     int priority_set, role_set, kind_set;
+    const struct avs_catalog *base; /* what the file is merged over: its builtin entries hold */
 };
 
 #if defined(__MINGW32__)
@@ -317,6 +319,12 @@ static int product_key(struct parser *p, const char *k, const char *v)
             return rc;
         if (parse_yesno(&x->fallback, v))
             return fail(p, "fallback '%s' is not yes or no", v);
+        const struct avs_cat_product *b = avs_catalog_builtin_product(p->base, x->id);
+        if (!x->fallback && b && b->fallback)
+            return fail(p,
+                        "[product %s] is the built-in fallback for the vendor's unlisted products; "
+                        "a catalog file cannot turn it off",
+                        x->id);
         return 0;
     }
     if (strcmp(k, "password-properties") == 0) {
@@ -403,6 +411,12 @@ static int line_body(struct parser *p, char *s)
                 x->is_driver = 1;
             else
                 return fail(p, "kind '%s' is not service or driver", v);
+            const struct avs_cat_component *b = avs_catalog_builtin_pattern(p->base, x->pattern);
+            if (b && b->is_driver != x->is_driver)
+                return fail(p,
+                            "[component %s] is a built-in prohibited %s; a catalog file cannot "
+                            "change its kind",
+                            x->pattern, b->is_driver ? "driver" : "service");
             return 0;
         }
         if (strcmp(k, "role") == 0) {
@@ -422,10 +436,27 @@ static int line_body(struct parser *p, char *s)
         if (strcmp(k, "service") == 0) {
             if (!valid_pattern(v) || strpbrk(v, "*?"))
                 return fail(p, "'%s' is not a service name", v);
+            const struct avs_cat_component *c = avs_catalog_builtin_component(p->base, v);
+            if (c)
+                return fail(p,
+                            "service '%s' is the built-in prohibited %s '%s'; a catalog file "
+                            "cannot approve what the built-in catalog prohibits",
+                            v, c->is_driver ? "driver" : "service", c->pattern);
             return set_string(p, &x->service, 2, k, v);
         }
-        if (strcmp(k, "match") == 0)
+        if (strcmp(k, "match") == 0) {
+            const char *which;
+            if (strlen(v) > 256)
+                return fail(p, "match pattern longer than 256 bytes");
+            const struct avs_cat_product *b = avs_catalog_builtin_overlap(p->base, v, &which);
+            if (b)
+                return fail(p,
+                            "approved pattern '%s' would also match names of the built-in "
+                            "prohibited product '%s' (pattern '%s'); a catalog file cannot "
+                            "approve what the built-in catalog prohibits",
+                            v, b->id, which ? which : "?");
             return push_str(&x->match, &x->n_match, v);
+        }
         if (strcmp(k, "coexist") == 0) {
             int rc = once(p, 4, k);
             if (rc)
@@ -519,6 +550,7 @@ int avs_catalog_parse(struct avs_catalog *cat, const char *text, size_t len, con
     memset(&p, 0, sizeof p);
     p.origin = origin;
     p.err = err;
+    p.base = cat;
     if (len > AVS_CATALOG_MAX_BYTES) {
         avs_buf_printf(err, "%s: larger than the 1 MiB a catalog may have", origin);
         return AVS_EFORMAT;
@@ -556,6 +588,8 @@ int avs_catalog_parse(struct avs_catalog *cat, const char *text, size_t len, con
         p.line++;
         rc = close_section(&p);
     }
+    if (rc == 0)
+        rc = avs_catalog_keep_builtin(cat, &p.add);
     if (rc == 0)
         rc = merge(cat, &p.add);
     avs_catalog_free(&p.add);

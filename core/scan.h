@@ -23,7 +23,7 @@ struct avs_scan {
 };
 
 /* Scans the machine against CAT, writing the 2xxx events (docs/EVENTS.md). CATALOG_DESC says which
- * catalog was used ("built-in", or "built-in + C:\\path"). AVS_ENOMEM, or an error from reading
+ * catalog was used ("built-in", or "built-in + C:\\path (SHA-256 HEX)"). AVS_ENOMEM, or an error from reading
  * the caller's identity, are the only failures; a source that cannot be read is recorded and
  * makes the scan incomplete. Free with avs_scan_free(). */
 int avs_scan_run(struct avs_scan *out, const struct avs_catalog *cat, const char *catalog_desc);

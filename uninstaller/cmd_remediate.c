@@ -93,6 +93,7 @@ int avs_cmd_remediate(int argc, char **argv, FILE *out, FILE *err)
     int json = 0, dry_run = 0, prompt = 0;
     const char *replacement = NULL, *sha = NULL, *rargs = NULL, *pwfile = NULL, *reboot = NULL,
                *catalog_path = NULL, *busy = NULL, *login = NULL;
+    const char *catalog_pin = NULL;
     const struct avs_opt opts[] = {
         {"--json", 0, NULL, &json},
         {"--dry-run", 0, NULL, &dry_run},
@@ -105,6 +106,7 @@ int avs_cmd_remediate(int argc, char **argv, FILE *out, FILE *err)
         {"--reboot", 1, &reboot, NULL},
         {"--catalog", 1, &catalog_path, NULL},
         {"--busy-timeout", 1, &busy, NULL},
+        {"--catalog-sha256", 1, &catalog_pin, NULL},
         {NULL, 0, NULL, NULL},
     };
     struct avs_remediate_opts o;
@@ -139,7 +141,7 @@ int avs_cmd_remediate(int argc, char **argv, FILE *out, FILE *err)
     if (busy && parse_seconds(&o.busy_timeout_ms, busy) != 0)
         return usage(err, "--busy-timeout takes whole seconds from 0 to 3600");
 
-    code = avs_cli_load_catalog(&cat, &desc, catalog_path, "remediate", err);
+    code = avs_cli_load_catalog(&cat, &desc, catalog_path, catalog_pin, "remediate", err);
     if (code)
         return code;
     if ((pwfile || prompt) && (code = read_password(&password, pwfile, prompt, err)) != 0)

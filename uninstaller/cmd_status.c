@@ -157,9 +157,11 @@ static void status_text(FILE *out, const struct avs_run_state *st,
 int avs_cmd_status(int argc, char **argv, FILE *out, FILE *err)
 {
     int json = 0;
-    const char *catalog_path = NULL;
-    const struct avs_opt opts[] = {
-        {"--json", 0, NULL, &json}, {"--catalog", 1, &catalog_path, NULL}, {NULL, 0, NULL, NULL}};
+    const char *catalog_path = NULL, *catalog_pin = NULL;
+    const struct avs_opt opts[] = {{"--json", 0, NULL, &json},
+                                   {"--catalog", 1, &catalog_path, NULL},
+                                   {"--catalog-sha256", 1, &catalog_pin, NULL},
+                                   {NULL, 0, NULL, NULL}};
     struct avs_catalog cat;
     char *cat_desc = NULL;
     struct avs_verdict_now now;
@@ -173,7 +175,7 @@ int avs_cmd_status(int argc, char **argv, FILE *out, FILE *err)
     memset(&now, 0, sizeof now);
     if (avs_args_parse(opts, argc, argv, "status", err) != 0)
         return AVS_EXIT_USAGE;
-    if ((code = avs_cli_load_catalog(&cat, &cat_desc, catalog_path, "status", err)) != 0)
+    if ((code = avs_cli_load_catalog(&cat, &cat_desc, catalog_path, catalog_pin, "status", err)) != 0)
         return code;
     if (!(path = avs_cli_journal_path())) {
         avs_catalog_free(&cat);

@@ -16,11 +16,12 @@ int avs_cmd_evidence(int argc, char **argv, FILE *out, FILE *err);
 /* The journal's path: %ProgramData%\AvSwap\journal.jsonl (malloc'd, or NULL). */
 char *avs_cli_journal_path(void);
 
-/* Loads the built-in catalog and, when PATH is not NULL, merges the administrator's file.
- * *desc receives "built-in" or "built-in + PATH" (free() it). Prints the problem to ERR and
- * returns the exit code to use (2 for a bad or unreadable file, 1603 otherwise) on failure. */
-int avs_cli_load_catalog(struct avs_catalog *cat, char **desc, const char *path, const char *cmd,
-                         FILE *err);
+/* Loads the built-in catalog and, when PATH is not NULL, merges the administrator's file,
+ * checked against PIN (--catalog-sha256, may be NULL) first. *desc receives "built-in" or
+ * "built-in + PATH (SHA-256 HEX[, pinned])" (free() it). Prints the problem to ERR and returns
+ * the exit code to use (2 for a bad, unreadable, refused or mismatching file, 1603 otherwise). */
+int avs_cli_load_catalog(struct avs_catalog *cat, char **desc, const char *path, const char *pin,
+                         const char *cmd, FILE *err);
 
 /* Renderers of a finished scan. */
 void avs_report_scan_text(FILE *out, const struct avs_scan *s, int exit_code);
