@@ -75,4 +75,8 @@ int avs_rem_remove(struct rctx *c, const struct avs_finding *f);
 /* 1 when F can be removed by AvSwap; otherwise *why says why not (static string). */
 int avs_rem_removable(struct rctx *c, const struct avs_finding *f, const char **why);
 
+/* 1 when F is an approved product or the replacement, which is never removed (remediate_guard.c);
+ * WHY (WHY_LEN bytes) then says which and how it was recognised. */
+int avs_rem_guarded(struct rctx *c, const struct avs_finding *f, char *why, size_t why_len);
+
 #endif
