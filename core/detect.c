@@ -200,8 +200,9 @@ __attribute__((format(gnu_printf, 5, 6)))
 #elif defined(__GNUC__)
 __attribute__((format(printf, 5, 6)))
 #endif
-static int refuse(struct avs_inventory *inv, uint32_t event, const char *key, const char *name,
-                  const char *fmt, ...);
+static int
+refuse(struct avs_inventory *inv, uint32_t event, const char *key, const char *name,
+       const char *fmt, ...);
 
 static int refuse(struct avs_inventory *inv, uint32_t event, const char *key, const char *name,
                   const char *fmt, ...)
@@ -280,8 +281,8 @@ static int entry_with_code(struct avs_detection *d, struct avs_inventory *inv,
             return AVS_ENOMEM;
         set_product(f, p);
         memcpy(f->product_code, code, 39);
-        f->arch = e->user_sid ? AVS_ARCH_UNKNOWN
-                              : (e->view == AVS_VIEW_32 ? AVS_ARCH_X86 : AVS_ARCH_X64);
+        f->arch =
+            e->user_sid ? AVS_ARCH_UNKNOWN : (e->view == AVS_VIEW_32 ? AVS_ARCH_X86 : AVS_ARCH_X64);
     }
     f->uninstall = AVS_UNINSTALL_MSI;
     /* Windows Installer's own name, version and publisher first; the entry's fill the gaps. */

@@ -133,8 +133,8 @@ static int program_file(int *out, const char *cmd, const char *windir)
         return rc;
     const char *app = argc ? argv[0] : "";
     size_t wl = windir ? strlen(windir) : 0;
-    int absolute = ((app[0] | 0x20) >= 'a' && (app[0] | 0x20) <= 'z') && app[1] == ':' &&
-                   app[2] == '\\';
+    int absolute =
+        ((app[0] | 0x20) >= 'a' && (app[0] | 0x20) <= 'z') && app[1] == ':' && app[2] == '\\';
     int in_windows = 0;
     if (wl && strlen(app) > wl && app[wl] == '\\') {
         char *head = avs_strdup(app);
@@ -317,8 +317,8 @@ static int collect_users(struct avs_inventory *inv, const struct avs_catalog *ca
             avs_buf_printf(&shown, "HKU\\%s\\%s", sid, USER_UNINSTALL_PATH);
             rc = path.err ? path.err : shown.err;
             if (!rc)
-                rc = walk_uninstall(inv, cat, src, AVS_HKU, path.data, shown.data, AVS_VIEW_64,
-                                    sid, windir);
+                rc = walk_uninstall(inv, cat, src, AVS_HKU, path.data, shown.data, AVS_VIEW_64, sid,
+                                    windir);
             avs_buf_free(&path);
             avs_buf_free(&shown);
         }
@@ -485,8 +485,8 @@ int avs_inventory_collect(struct avs_inventory *out, const struct avs_catalog *c
     memset(out, 0, sizeof *out);
 
     if ((rc = walk_uninstall(out, cat, &out->sources[AVS_SRC_UNINSTALL_64], AVS_HKLM,
-                             UNINSTALL_PATH, "HKLM\\" UNINSTALL_PATH, AVS_VIEW_64, NULL,
-                             NULL)) != 0 ||
+                             UNINSTALL_PATH, "HKLM\\" UNINSTALL_PATH, AVS_VIEW_64, NULL, NULL)) !=
+            0 ||
         (rc =
              walk_uninstall(out, cat, &out->sources[AVS_SRC_UNINSTALL_32], AVS_HKLM, UNINSTALL_PATH,
                             "HKLM\\SOFTWARE\\WOW6432Node\\Microsoft\\Windows\\"

@@ -15,8 +15,8 @@ static const char *msi_name(const struct rctx *c, const char *code)
         return NULL;
     for (size_t i = 0; i < c->scan.inv.n_msi; i++) {
         const struct avs_os_msi_product *m = &c->scan.inv.msi[i];
-        if (m->product_code && avs_guid_canonical(k, m->product_code) == 0 && strcmp(k, code) == 0 &&
-            m->name)
+        if (m->product_code && avs_guid_canonical(k, m->product_code) == 0 &&
+            strcmp(k, code) == 0 && m->name)
             return m->name;
     }
     return NULL;

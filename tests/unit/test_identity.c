@@ -202,17 +202,15 @@ static struct identity_case cases[] = {
     {"machine entry named with the approved product's code", machine_entry_names_approved_code, 0,
      NULL, AVS_UNINSTALL_NONE, "", AVS_EV_ENTRY_NOT_TRUSTED, "as 'Contoso Antivirus'"},
     {"user entry named with another user's product code", user_entry_names_other_users_product, 1,
-     "Kaspersky Anti-Virus", AVS_UNINSTALL_MSI, KAV, AVS_EV_ENTRY_NOT_TRUSTED,
-     "for another user"},
+     "Kaspersky Anti-Virus", AVS_UNINSTALL_MSI, KAV, AVS_EV_ENTRY_NOT_TRUSTED, "for another user"},
     {"user entry of the user's own MSI product", user_entry_names_own_product, 1,
      "Kaspersky Anti-Virus", AVS_UNINSTALL_MSI, KAV, 0, NULL},
     {"machine entry whose code Windows Installer does not know", machine_entry_code_unknown_to_msi,
      1, "Kaspersky Anti-Virus", AVS_UNINSTALL_EXE, "", 0, NULL},
     {"user entry with nothing behind it", user_entry_with_nothing_behind, 0, NULL,
      AVS_UNINSTALL_NONE, "", AVS_EV_USER_ENTRY_EMPTY, "nothing is installed behind"},
-    {"user entry named with a code Windows Installer does not know",
-     user_entry_code_unknown_to_msi, 0, NULL, AVS_UNINSTALL_NONE, "", AVS_EV_USER_ENTRY_EMPTY,
-     "no Windows Installer record"},
+    {"user entry named with a code Windows Installer does not know", user_entry_code_unknown_to_msi,
+     0, NULL, AVS_UNINSTALL_NONE, "", AVS_EV_USER_ENTRY_EMPTY, "no Windows Installer record"},
     {"user entry pointing at a program of Windows", user_entry_pointing_into_windows, 0, NULL,
      AVS_UNINSTALL_NONE, "", AVS_EV_USER_ENTRY_EMPTY, "no program file"},
     {"user entry with its program on disk", user_entry_with_program, 1,
@@ -405,25 +403,25 @@ Test(identity_guard, the_replacement_is_never_removed)
  * remediation holds the rule on its own, whatever a catalog or the machine's records say. */
 struct guard_case {
     const char *what;
-    const char *code;    /* the finding's product code ("" none) */
-    const char *name;    /* the finding's name */
-    const char *signal;  /* one signal, or NULL */
-    const char *msi;     /* Windows Installer's name for the finding's code, or NULL */
-    const char *repl;    /* the replacement's product code, or NULL */
+    const char *code;   /* the finding's product code ("" none) */
+    const char *name;   /* the finding's name */
+    const char *signal; /* one signal, or NULL */
+    const char *msi;    /* Windows Installer's name for the finding's code, or NULL */
+    const char *repl;   /* the replacement's product code, or NULL */
     int guarded;
-    const char *why;     /* part of the reason */
+    const char *why; /* part of the reason */
 };
 
 static struct guard_case guard_cases[] = {
     {"replacement by product code", CONTOSO, "Kaspersky Anti-Virus", NULL, NULL,
      "{c0a7050a-5e1f-4c3b-9d2e-00000000a501}", 1, "the replacement"},
     {"approved by its name", "", "Contoso Antivirus 5", NULL, NULL, NULL, 1, "its name"},
-    {"approved by Windows Installer's name", KAV, "Kaspersky Anti-Virus", NULL,
-     "Contoso Antivirus", NULL, 1, "Windows Installer's name"},
+    {"approved by Windows Installer's name", KAV, "Kaspersky Anti-Virus", NULL, "Contoso Antivirus",
+     NULL, 1, "Windows Installer's name"},
     {"approved by its service", "", "Kaspersky Anti-Virus", "service:ContosoAV", NULL, NULL, 1,
      "service ContosoAV"},
-    {"a prohibited product", KAV, "Kaspersky Anti-Virus", "service:AVP21.3",
-     "Kaspersky Anti-Virus", CONTOSO, 0, ""},
+    {"a prohibited product", KAV, "Kaspersky Anti-Virus", "service:AVP21.3", "Kaspersky Anti-Virus",
+     CONTOSO, 0, ""},
 };
 
 static void check_guard(const struct guard_case *g);
