@@ -238,10 +238,3 @@ const struct avs_cat_approved *avs_catalog_approved_by_name(const struct avs_cat
                 return &cat->approved[i];
     return NULL;
 }
-
-int avs_catalog_is_self(const char *name, const char *publisher)
-{
-    /* Not catalog data on purpose: no catalog file may make AvSwap remove itself. */
-    return (name && avs_glob_match("AvSwap*", name)) ||
-           (publisher && avs_str_ieq(publisher, "AvSwap"));
-}

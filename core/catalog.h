@@ -132,7 +132,4 @@ const struct avs_cat_approved *avs_catalog_approved_by_service(const struct avs_
 const struct avs_cat_approved *avs_catalog_approved_by_name(const struct avs_catalog *cat,
                                                             const char *name);
 
-/* 1 when a program NAME / PUBLISHER is AvSwap itself, which is never a finding. */
-int avs_catalog_is_self(const char *name, const char *publisher);
-
 #endif

@@ -1,8 +1,10 @@
 #include "detect.h"
 
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "avs_messages.h"
 #include "textutil.h"
 
 const char *avs_uninstall_name(enum avs_uninstall u)
@@ -33,6 +35,7 @@ const char *avs_svc_state_name(enum avs_svc_state s)
     case AVS_SVC_STOP_PENDING: return "stopping";
     case AVS_SVC_RUNNING: return "running";
     case AVS_SVC_PAUSED: return "paused";
+    case AVS_SVC_NOT_LOADED: return "not loaded";
     case AVS_SVC_UNKNOWN: break;
     }
     return "unknown";
@@ -153,36 +156,184 @@ static struct avs_finding *by_code(struct avs_detection *d, const char *code)
     return NULL;
 }
 
-static int msi_listed(const struct avs_inventory *inv, const char *code)
+/* 1 when product CODE (canonical) is AvSwap's own: Windows Installer lists it under AvSwap's
+ * UpgradeCode (core/self.h) and records it per-machine, which only an administrator installs. */
+static int is_self(const struct avs_inventory *inv, const char *code)
 {
     char c[39];
-    for (size_t i = 0; i < inv->n_msi; i++)
-        if (avs_guid_canonical(c, inv->msi[i].product_code) == 0 && strcmp(c, code) == 0)
+    int related = 0;
+    for (size_t i = 0; i < inv->n_self_codes && !related; i++)
+        related = avs_guid_canonical(c, inv->self_codes[i]) == 0 && strcmp(c, code) == 0;
+    for (size_t i = 0; i < inv->n_msi && related; i++)
+        if (inv->msi[i].context == AVS_MSI_MACHINE && inv->msi[i].product_code &&
+            avs_guid_canonical(c, inv->msi[i].product_code) == 0 && strcmp(c, code) == 0)
             return 1;
     return 0;
 }
 
-static int from_entries(struct avs_detection *d, const struct avs_inventory *inv,
+/* The Windows Installer record of product CODE that an Uninstall entry may designate: a machine
+ * entry (SID NULL) designates a per-machine product, a per-user entry of HKU\SID a product
+ * installed in SID's own per-user context, nothing else. *other is 1 when Windows Installer
+ * knows CODE only in a context the entry may not designate. */
+static const struct avs_os_msi_product *designated(const struct avs_inventory *inv,
+                                                   const char *code, const char *sid, int *other)
+{
+    char c[39];
+    *other = 0;
+    for (size_t i = 0; i < inv->n_msi; i++) {
+        const struct avs_os_msi_product *m = &inv->msi[i];
+        if (!m->product_code || avs_guid_canonical(c, m->product_code) != 0 || strcmp(c, code))
+            continue;
+        int ok = sid ? m->context != AVS_MSI_MACHINE && m->user_sid && avs_str_ieq(m->user_sid, sid)
+                     : m->context == AVS_MSI_MACHINE;
+        if (ok)
+            return m;
+        *other = 1;
+    }
+    return NULL;
+}
+
+/* Reports an Uninstall entry or product that detection will not act on: a note that the scan
+ * turns into EVENT, naming the key, the entry and why. */
+#if defined(__MINGW32__)
+__attribute__((format(gnu_printf, 5, 6)))
+#elif defined(__GNUC__)
+__attribute__((format(printf, 5, 6)))
+#endif
+static int
+refuse(struct avs_inventory *inv, uint32_t event, const char *key, const char *name,
+       const char *fmt, ...);
+
+static int refuse(struct avs_inventory *inv, uint32_t event, const char *key, const char *name,
+                  const char *fmt, ...)
+{
+    struct avs_buf why = AVS_BUF_INIT;
+    va_list ap;
+    va_start(ap, fmt);
+    avs_buf_vprintf(&why, fmt, ap);
+    va_end(ap);
+    int rc = why.err ? why.err
+                     : avs_inventory_note_event(inv, event, key ? key : "", name ? name : "(none)",
+                                                why.data);
+    avs_buf_free(&why);
+    return rc;
+}
+
+static const char *or_none(const char *s)
+{
+    return s ? s : "(none)";
+}
+
+/* 1 when a catalog service or driver is on the machine (an approved product's excepted). */
+static int catalog_service_present(const struct avs_inventory *inv, const struct avs_catalog *cat)
+{
+    for (size_t i = 0; i < inv->n_services; i++) {
+        const struct avs_os_service *s = &inv->services[i];
+        if (s->name && avs_catalog_match_component(cat, s->name, s->is_driver) &&
+            !avs_catalog_approved_by_service(cat, s->name))
+            return 1;
+    }
+    return 0;
+}
+
+/* An Uninstall entry named with a product code: a Windows Installer product only when Windows
+ * Installer's own record of that code, in a context the entry may designate, matches the
+ * catalog. *done is 1 when the entry was settled here (a finding or a refusal); 0 when Windows
+ * Installer knows no such product, and the entry is then an ordinary program's. */
+static int entry_with_code(struct avs_detection *d, struct avs_inventory *inv,
+                           const struct avs_catalog *cat, const struct avs_inv_entry *e,
+                           const char *code, int *done)
+{
+    int other = 0, rc;
+    *done = 1;
+    if (!e->user_sid && is_self(inv, code))
+        return 0; /* AvSwap's own product: never a finding, whatever a catalog matches */
+    const struct avs_os_msi_product *m = designated(inv, code, e->user_sid, &other);
+    if (!m && other)
+        return refuse(inv, AVS_EV_ENTRY_NOT_TRUSTED, e->key, e->display_name,
+                      e->user_sid ? "a per-user entry designates only its own user's products: "
+                                    "Windows Installer records %s per-machine or for another "
+                                    "user, not for %s; not acted on"
+                                  : "a machine entry designates only per-machine products: "
+                                    "Windows Installer records %s only per-user%s; not acted on",
+                      code, e->user_sid ? e->user_sid : "");
+    if (!m) {
+        *done = 0;
+        return 0;
+    }
+    const struct avs_cat_product *p = avs_catalog_match_name(cat, m->name);
+    if (!p && avs_catalog_is_vendor(cat, m->publisher))
+        p = avs_catalog_fallback(cat);
+    if (!p)
+        return refuse(inv, AVS_EV_ENTRY_NOT_TRUSTED, e->key, e->display_name,
+                      "Windows Installer records product %s as '%s' published by '%s', which "
+                      "the catalog does not prohibit; an entry's name does not vouch for a "
+                      "product code: not acted on",
+                      code, or_none(m->name), or_none(m->publisher));
+    if (m->name && avs_catalog_approved_by_name(cat, m->name))
+        return refuse(inv, AVS_EV_APPROVED_NOT_FINDING, e->key, e->display_name,
+                      "Windows Installer product %s '%s' is an approved product; approved "
+                      "products are never removed",
+                      code, m->name);
+    struct avs_finding *f = by_code(d, code);
+    if (!f) {
+        if (!(f = new_finding(d)))
+            return AVS_ENOMEM;
+        set_product(f, p);
+        memcpy(f->product_code, code, 39);
+        f->arch =
+            e->user_sid ? AVS_ARCH_UNKNOWN : (e->view == AVS_VIEW_32 ? AVS_ARCH_X86 : AVS_ARCH_X64);
+    }
+    f->uninstall = AVS_UNINSTALL_MSI;
+    /* Windows Installer's own name, version and publisher first; the entry's fill the gaps. */
+    if ((rc = fill(&f->name, m->name)) || (rc = fill(&f->version, m->version)) ||
+        (rc = fill(&f->publisher, m->publisher)) || (rc = fill(&f->user_sid, m->user_sid)) ||
+        (rc = fill(&f->name, e->display_name)) || (rc = fill(&f->version, e->display_version)) ||
+        (rc = fill(&f->key, e->key)) || (rc = add_signal(f, "uninstall-key", NULL)))
+        return rc;
+    return 0;
+}
+
+static int from_entries(struct avs_detection *d, struct avs_inventory *inv,
                         const struct avs_catalog *cat)
 {
+    int services = catalog_service_present(inv, cat);
     for (size_t i = 0; i < inv->n_entries; i++) {
         const struct avs_inv_entry *e = &inv->entries[i];
         const struct avs_cat_product *p = identify(cat, e->display_name, e->publisher);
+        char code[39];
+        int rc = 0, done = 0;
         if (!p)
             continue;
-        char code[39] = "";
-        if (avs_guid_canonical(code, e->key_name) != 0)
-            code[0] = '\0';
-        struct avs_finding *f = code[0] ? by_code(d, code) : NULL;
-        if (!f) {
-            if (!(f = new_finding(d)))
-                return AVS_ENOMEM;
-            set_product(f, p);
-            memcpy(f->product_code, code, sizeof code);
-            f->arch = e->user_sid ? AVS_ARCH_UNKNOWN
-                                  : (e->view == AVS_VIEW_32 ? AVS_ARCH_X86 : AVS_ARCH_X64);
+        if (avs_guid_canonical(code, e->key_name) == 0 &&
+            ((rc = entry_with_code(d, inv, cat, e, code, &done)) != 0 || done)) {
+            if (rc)
+                return rc;
+            continue;
         }
-        int rc;
+        /* An ordinary program's entry: no product code (its key name vouches for none). */
+        if (e->display_name && avs_catalog_approved_by_name(cat, e->display_name)) {
+            if ((rc = refuse(inv, AVS_EV_APPROVED_NOT_FINDING, e->key, e->display_name,
+                             "the entry matches a prohibited pattern but names an approved "
+                             "product; approved products are never removed")))
+                return rc;
+            continue;
+        }
+        if (e->user_sid && !e->program_file && !services) {
+            if ((rc = refuse(inv, AVS_EV_USER_ENTRY_EMPTY, e->key, e->display_name,
+                             "nothing is installed behind this per-user entry of %s: no program "
+                             "file, no Windows Installer record, no service; reported, not a "
+                             "finding",
+                             e->user_sid)))
+                return rc;
+            continue;
+        }
+        struct avs_finding *f = new_finding(d);
+        if (!f)
+            return AVS_ENOMEM;
+        set_product(f, p);
+        f->arch =
+            e->user_sid ? AVS_ARCH_UNKNOWN : (e->view == AVS_VIEW_32 ? AVS_ARCH_X86 : AVS_ARCH_X64);
         if ((rc = fill(&f->name, e->display_name ? e->display_name : e->key_name)) ||
             (rc = fill(&f->version, e->display_version)) ||
             (rc = fill(&f->publisher, e->publisher)) || (rc = fill(&f->user_sid, e->user_sid)) ||
@@ -191,10 +342,7 @@ static int from_entries(struct avs_detection *d, const struct avs_inventory *inv
             (rc = fill(&f->quiet_uninstall_string, e->quiet_uninstall_string)) ||
             (rc = add_signal(f, "uninstall-key", NULL)))
             return rc;
-        if (code[0] && (e->windows_installer || msi_listed(inv, code)))
-            f->uninstall = AVS_UNINSTALL_MSI;
-        else if (f->uninstall == AVS_UNINSTALL_NONE &&
-                 (e->uninstall_string || e->quiet_uninstall_string))
+        if (e->uninstall_string || e->quiet_uninstall_string)
             f->uninstall = AVS_UNINSTALL_EXE;
     }
     return 0;
@@ -206,8 +354,6 @@ static int from_msi(struct avs_detection *d, struct avs_inventory *inv,
     for (size_t i = 0; i < inv->n_msi; i++) {
         const struct avs_os_msi_product *m = &inv->msi[i];
         char code[39];
-        if (avs_catalog_is_self(m->name, m->publisher))
-            continue; /* no catalog, however broad its patterns, makes AvSwap remove itself */
         const struct avs_cat_product *p = identify(cat, m->name, m->publisher);
         if (!p)
             continue;
@@ -215,6 +361,17 @@ static int from_msi(struct avs_detection *d, struct avs_inventory *inv,
             int rc = avs_inventory_note(inv, "Windows Installer product",
                                         m->product_code ? m->product_code : "(none)",
                                         "product code is not a GUID; product ignored");
+            if (rc)
+                return rc;
+            continue;
+        }
+        if (m->context == AVS_MSI_MACHINE && is_self(inv, code))
+            continue; /* no catalog, however broad its patterns, makes AvSwap remove itself */
+        if (m->name && avs_catalog_approved_by_name(cat, m->name)) {
+            int rc = refuse(inv, AVS_EV_APPROVED_NOT_FINDING, "Windows Installer product", m->name,
+                            "product %s matches a prohibited pattern but is an approved "
+                            "product; approved products are never removed",
+                            code);
             if (rc)
                 return rc;
             continue;
@@ -285,7 +442,7 @@ static int add_approved(struct avs_detection *d, const char *name, const char *s
     return 0;
 }
 
-static int from_services(struct avs_detection *d, const struct avs_inventory *inv,
+static int from_services(struct avs_detection *d, struct avs_inventory *inv,
                          const struct avs_catalog *cat, size_t n_products)
 {
     for (size_t i = 0; i < inv->n_services; i++) {
@@ -294,6 +451,16 @@ static int from_services(struct avs_detection *d, const struct avs_inventory *in
         if (!s->name)
             continue;
         const struct avs_cat_component *c = avs_catalog_match_component(cat, s->name, s->is_driver);
+        const struct avs_cat_approved *a = avs_catalog_approved_by_service(cat, s->name);
+        if (c && a) {
+            /* An approved product's service is never a prohibited component's. */
+            if ((rc = refuse(inv, AVS_EV_APPROVED_NOT_FINDING, "service", s->name,
+                             "the service matches a prohibited component pattern but runs the "
+                             "approved product %s; approved products are never removed",
+                             a->name)))
+                return rc;
+            c = NULL;
+        }
         if (c) {
             struct avs_finding *f = owner(d, c->role, n_products);
             if (!f || (rc = add_signal(f, s->is_driver ? "driver" : "service", s->name)))
@@ -303,7 +470,6 @@ static int from_services(struct avs_detection *d, const struct avs_inventory *in
             }
             continue;
         }
-        const struct avs_cat_approved *a = avs_catalog_approved_by_service(cat, s->name);
         if (a) {
             struct avs_buf src = AVS_BUF_INIT;
             avs_buf_printf(&src, "service:%s", s->name);

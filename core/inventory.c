@@ -4,10 +4,14 @@
 #include <string.h>
 
 #include "buf.h"
+#include "cmdline.h"
 #include "regdata.h"
+#include "self.h"
+#include "textutil.h"
 
 #define UNINSTALL_PATH "SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Uninstall"
 #define USER_UNINSTALL_PATH "Software\\Microsoft\\Windows\\CurrentVersion\\Uninstall"
+#define SERVICES_PATH "SYSTEM\\CurrentControlSet\\Services"
 
 const char *avs_source_name(enum avs_source_id id)
 {
@@ -19,6 +23,12 @@ const char *avs_source_name(enum avs_source_id id)
 
 int avs_inventory_note(struct avs_inventory *inv, const char *key, const char *value,
                        const char *problem)
+{
+    return avs_inventory_note_event(inv, 0, key, value, problem);
+}
+
+int avs_inventory_note_event(struct avs_inventory *inv, uint32_t event, const char *key,
+                             const char *value, const char *problem)
 {
     struct avs_note *g = realloc(inv->notes, (inv->n_notes + 1) * sizeof *g);
     if (!g)
@@ -34,6 +44,7 @@ int avs_inventory_note(struct avs_inventory *inv, const char *key, const char *v
         free(n->problem);
         return AVS_ENOMEM;
     }
+    n->event = event;
     inv->n_notes++;
     return 0;
 }
@@ -108,10 +119,44 @@ static void free_entry(struct avs_inv_entry *e)
     free(e->quiet_uninstall_string);
 }
 
+/* 1 in *out when command line CMD names, as its program, an existing file outside WINDIR (the
+ * Windows folder, where every machine has msiexec, cmd, ...): something a product installed. */
+static int program_file(int *out, const char *cmd, const char *windir)
+{
+    char **argv = NULL;
+    size_t argc = 0;
+    *out = 0;
+    if (!cmd || !*cmd)
+        return 0;
+    int rc = avs_cmdline_split(&argv, &argc, cmd);
+    if (rc)
+        return rc;
+    const char *app = argc ? argv[0] : "";
+    size_t wl = windir ? strlen(windir) : 0;
+    int absolute =
+        ((app[0] | 0x20) >= 'a' && (app[0] | 0x20) <= 'z') && app[1] == ':' && app[2] == '\\';
+    int in_windows = 0;
+    if (wl && strlen(app) > wl && app[wl] == '\\') {
+        char *head = avs_strdup(app);
+        if (!head) {
+            avs_cmdline_free(argv, argc);
+            return AVS_ENOMEM;
+        }
+        head[wl] = '\0';
+        in_windows = avs_str_ieq(head, windir);
+        free(head);
+    }
+    struct avs_os_path_facts f;
+    if (absolute && !in_windows && avs_os_path_facts(&f, app) == 0)
+        *out = f.exists && !f.is_dir && !f.reparse;
+    avs_cmdline_free(argv, argc);
+    return 0;
+}
+
 /* Examines one Uninstall subkey; keeps it when it concerns the catalog. */
 static int read_entry(struct avs_inventory *inv, const struct avs_catalog *cat, avs_os_key *parent,
                       const char *parent_path, const char *name, enum avs_reg_view view,
-                      const char *sid)
+                      const char *sid, const char *windir)
 {
     struct avs_inv_entry e;
     avs_os_key *key = NULL;
@@ -141,8 +186,6 @@ static int read_entry(struct avs_inventory *inv, const struct avs_catalog *cat, 
         free(e.display_name);
         e.display_name = NULL;
     }
-    if (avs_catalog_is_self(e.display_name, e.publisher))
-        goto done;
     if (!avs_catalog_match_name(cat, e.display_name) && !avs_catalog_is_vendor(cat, e.publisher))
         goto done;
 
@@ -153,6 +196,13 @@ static int read_entry(struct avs_inventory *inv, const struct avs_catalog *cat, 
         (rc = read_dword(&msi, inv, key, path.data, "WindowsInstaller")) != 0)
         goto done;
     e.windows_installer = msi == 1;
+    if (sid) {
+        /* What a per-user entry has behind it: detection reports one with nothing as a note. */
+        if ((rc = program_file(&e.program_file, e.quiet_uninstall_string, windir)) != 0 ||
+            (!e.program_file &&
+             (rc = program_file(&e.program_file, e.uninstall_string, windir)) != 0))
+            goto done;
+    }
     e.view = view;
     e.key = avs_buf_detach(&path);
     e.key_name = avs_strdup(name);
@@ -180,7 +230,8 @@ done:
 /* Walks one Uninstall key; its failure is the source's failure. */
 static int walk_uninstall(struct avs_inventory *inv, const struct avs_catalog *cat,
                           struct avs_source *src, enum avs_reg_root root, const char *path,
-                          const char *shown, enum avs_reg_view view, const char *sid)
+                          const char *shown, enum avs_reg_view view, const char *sid,
+                          const char *windir)
 {
     avs_os_key *key = NULL;
     int err = avs_os_reg_open(&key, root, path, view);
@@ -206,7 +257,7 @@ static int walk_uninstall(struct avs_inventory *inv, const struct avs_catalog *c
             break;
         }
         src->count++;
-        rc = read_entry(inv, cat, key, shown, name, view, sid);
+        rc = read_entry(inv, cat, key, shown, name, view, sid, windir);
         free(name);
         if (rc)
             break;
@@ -215,13 +266,35 @@ static int walk_uninstall(struct avs_inventory *inv, const struct avs_catalog *c
     return rc;
 }
 
+/* The Windows folder ("C:\\Windows"): the parent of System32. NULL in *out when unknown. */
+static int windows_dir(char **out)
+{
+    struct avs_os_folders f;
+    *out = NULL;
+    int err = avs_os_folders(&f);
+    if (err)
+        return err == AVS_ENOMEM ? err : 0;
+    char *slash = f.system32 ? strrchr(f.system32, '\\') : NULL;
+    if (slash && slash != f.system32) {
+        *slash = '\0';
+        *out = avs_strdup(f.system32);
+        err = *out ? 0 : AVS_ENOMEM;
+    }
+    avs_os_folders_free(&f);
+    return err;
+}
+
 static int collect_users(struct avs_inventory *inv, const struct avs_catalog *cat)
 {
     struct avs_source *src = &inv->sources[AVS_SRC_UNINSTALL_USERS];
     avs_os_key *users = NULL;
-    int rc = 0;
+    char *windir = NULL;
+    int rc = windows_dir(&windir);
+    if (rc)
+        return rc;
     int err = avs_os_reg_open(&users, AVS_HKU, "", AVS_VIEW_64);
     if (err) {
+        free(windir);
         src->err = err;
         return err == AVS_ENOMEM ? err : 0;
     }
@@ -244,14 +317,15 @@ static int collect_users(struct avs_inventory *inv, const struct avs_catalog *ca
             avs_buf_printf(&shown, "HKU\\%s\\%s", sid, USER_UNINSTALL_PATH);
             rc = path.err ? path.err : shown.err;
             if (!rc)
-                rc =
-                    walk_uninstall(inv, cat, src, AVS_HKU, path.data, shown.data, AVS_VIEW_64, sid);
+                rc = walk_uninstall(inv, cat, src, AVS_HKU, path.data, shown.data, AVS_VIEW_64, sid,
+                                    windir);
             avs_buf_free(&path);
             avs_buf_free(&shown);
         }
         free(sid);
     }
     avs_os_reg_close(users);
+    free(windir);
     return rc;
 }
 
@@ -266,7 +340,108 @@ static int collect_msi(struct avs_inventory *inv)
         return err == AVS_ENOMEM ? err : 0;
     }
     inv->sources[AVS_SRC_MSI].count = inv->n_msi;
+    /* AvSwap's own products, by the UpgradeCode Windows Installer records (core/self.h). */
+    err = avs_os_msi_related(&inv->self_codes, &inv->n_self_codes, AVS_SELF_UPGRADE_CODE);
+    if (err == AVS_ENOMEM)
+        return err;
+    if (err)
+        return avs_inventory_note(inv, "Windows Installer", AVS_SELF_UPGRADE_CODE,
+                                  "AvSwap's own products could not be listed by UpgradeCode");
     return 0;
+}
+
+/* 1 when LIST (N services) has one named NAME (service names are case-insensitive). */
+static int listed(const struct avs_os_service *list, size_t n, const char *name)
+{
+    for (size_t i = 0; i < n; i++)
+        if (list[i].name && avs_str_ieq(list[i].name, name))
+            return 1;
+    return 0;
+}
+
+/* One subkey NAME of the Services key that the SCM did not list: kept when its Type says it is
+ * a service or a driver. */
+static int read_service_key(struct avs_inventory *inv, avs_os_key *parent, const char *name)
+{
+    struct avs_buf path = AVS_BUF_INIT;
+    avs_os_key *key = NULL;
+    char *display = NULL;
+    uint32_t type = 0;
+    int rc = 0;
+    int err = avs_os_reg_open_child(&key, parent, name);
+    if (err)
+        return err == AVS_ENOMEM ? err : 0; /* deleted meanwhile, or not ours to read */
+    avs_buf_printf(&path, "HKLM\\" SERVICES_PATH "\\%s", name);
+    if ((rc = path.err) != 0 || (rc = read_dword(&type, inv, key, path.data, "Type")) != 0)
+        goto done;
+    /* SERVICE_KERNEL_DRIVER 1, SERVICE_FILE_SYSTEM_DRIVER 2, SERVICE_ADAPTER 4,
+     * SERVICE_RECOGNIZER_DRIVER 8, SERVICE_WIN32_OWN_PROCESS 0x10, SERVICE_WIN32_SHARE_PROCESS
+     * 0x20. A key without one of these is configuration, not a service. */
+    if ((type & 0x3fu) == 0)
+        goto done;
+    if ((rc = read_string(&display, inv, key, path.data, "DisplayName")) != 0)
+        goto done;
+    struct avs_os_service *g = realloc(inv->services, (inv->n_services + 1) * sizeof *g);
+    if (!g) {
+        rc = AVS_ENOMEM;
+        goto done;
+    }
+    inv->services = g;
+    struct avs_os_service *sv = &g[inv->n_services];
+    memset(sv, 0, sizeof *sv);
+    if (!(sv->name = avs_strdup(name))) {
+        rc = AVS_ENOMEM;
+        goto done;
+    }
+    sv->display_name = display;
+    display = NULL;
+    sv->is_driver = (type & 0x0fu) != 0;
+    sv->state = AVS_SVC_NOT_LOADED;
+    inv->n_services++;
+done:
+    free(display);
+    avs_buf_free(&path);
+    avs_os_reg_close(key);
+    return rc;
+}
+
+/* Services and drivers: the SCM's list, and the Services key, where one registered since the
+ * last boot already is while the SCM does not know it yet. Either failing fails the source. */
+static int collect_services(struct avs_inventory *inv)
+{
+    struct avs_source *src = &inv->sources[AVS_SRC_SERVICES];
+    avs_os_key *key = NULL;
+    int rc = 0;
+    int err = avs_os_services(&inv->services, &inv->n_services);
+    if (err == AVS_ENOMEM)
+        return err;
+    src->err = err;
+    size_t n_scm = inv->n_services;
+    err = avs_os_reg_open(&key, AVS_HKLM, SERVICES_PATH, AVS_VIEW_64);
+    if (err == AVS_ENOMEM)
+        return err;
+    if (err && err != AVS_ENOENT && !src->err)
+        src->err = err;
+    for (size_t i = 0; key && rc == 0; i++) {
+        char *name = NULL;
+        err = avs_os_reg_subkey(&name, key, i);
+        if (err == AVS_ENOENT)
+            break;
+        if (err) {
+            if (err == AVS_ENOMEM)
+                rc = err;
+            else if (!src->err)
+                src->err = err;
+            break;
+        }
+        if (!listed(inv->services, n_scm, name))
+            rc = read_service_key(inv, key, name);
+        free(name);
+    }
+    if (key)
+        avs_os_reg_close(key);
+    src->count = inv->n_services;
+    return rc;
 }
 
 static int collect_regroots(struct avs_inventory *inv, const struct avs_catalog *cat)
@@ -310,25 +485,18 @@ int avs_inventory_collect(struct avs_inventory *out, const struct avs_catalog *c
     memset(out, 0, sizeof *out);
 
     if ((rc = walk_uninstall(out, cat, &out->sources[AVS_SRC_UNINSTALL_64], AVS_HKLM,
-                             UNINSTALL_PATH, "HKLM\\" UNINSTALL_PATH, AVS_VIEW_64, NULL)) != 0 ||
+                             UNINSTALL_PATH, "HKLM\\" UNINSTALL_PATH, AVS_VIEW_64, NULL, NULL)) !=
+            0 ||
         (rc =
              walk_uninstall(out, cat, &out->sources[AVS_SRC_UNINSTALL_32], AVS_HKLM, UNINSTALL_PATH,
                             "HKLM\\SOFTWARE\\WOW6432Node\\Microsoft\\Windows\\"
                             "CurrentVersion\\Uninstall",
-                            AVS_VIEW_32, NULL)) != 0 ||
+                            AVS_VIEW_32, NULL, NULL)) != 0 ||
         (rc = collect_users(out, cat)) != 0 || (rc = collect_msi(out)) != 0 ||
-        (rc = collect_regroots(out, cat)) != 0)
+        (rc = collect_regroots(out, cat)) != 0 || (rc = collect_services(out)) != 0)
         goto done;
 
-    int err = avs_os_services(&out->services, &out->n_services);
-    if (err == AVS_ENOMEM) {
-        rc = err;
-        goto done;
-    }
-    out->sources[AVS_SRC_SERVICES].err = err;
-    out->sources[AVS_SRC_SERVICES].count = out->n_services;
-
-    err = avs_os_wsc_antivirus(&out->wsc, &out->n_wsc);
+    int err = avs_os_wsc_antivirus(&out->wsc, &out->n_wsc);
     if (err == AVS_ENOMEM) {
         rc = err;
         goto done;
@@ -358,5 +526,6 @@ void avs_inventory_free(struct avs_inventory *inv)
         free(inv->notes[i].problem);
     }
     free(inv->notes);
+    avs_os_msi_related_free(inv->self_codes, inv->n_self_codes);
     memset(inv, 0, sizeof *inv);
 }

@@ -8,6 +8,7 @@
 #define AVS_INVENTORY_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "catalog.h"
 #include "os.h"
@@ -43,12 +44,15 @@ struct avs_inv_entry {
     char *uninstall_string;
     char *quiet_uninstall_string;
     int windows_installer; /* WindowsInstaller = 1 */
+    int program_file;      /* per-user entries: the program its (Quiet)UninstallString names
+                              exists as a file, outside the Windows folder */
 };
 
 struct avs_note {
     char *key;
     char *value;
     char *problem;
+    uint32_t event; /* the event that reports it; 0: AVS_EV_REGISTRY_ANOMALY (malformed data) */
 };
 
 struct avs_inventory {
@@ -56,7 +60,9 @@ struct avs_inventory {
     size_t n_entries;
     struct avs_os_msi_product *msi; /* every installed product */
     size_t n_msi;
-    struct avs_os_service *services; /* all */
+    struct avs_os_service *services; /* all: the SCM's list, then those registered under
+                                        HKLM\SYSTEM\CurrentControlSet\Services that the SCM
+                                        does not list (state AVS_SVC_NOT_LOADED) */
     size_t n_services;
     struct avs_os_wsc_product *wsc;
     size_t n_wsc;
@@ -65,6 +71,8 @@ struct avs_inventory {
     struct avs_note *notes;
     size_t n_notes;
     struct avs_source sources[AVS_SRC_COUNT];
+    char **self_codes; /* product codes Windows Installer records with AvSwap's UpgradeCode */
+    size_t n_self_codes;
 };
 
 /* Reads every source. A source that fails is recorded in out->sources and the others are still
@@ -76,5 +84,9 @@ void avs_inventory_free(struct avs_inventory *inv);
 /* Records a note (copies the strings). */
 int avs_inventory_note(struct avs_inventory *inv, const char *key, const char *value,
                        const char *problem);
+
+/* Records a note reported by event EVENT (a full message-table ID) instead of the default. */
+int avs_inventory_note_event(struct avs_inventory *inv, uint32_t event, const char *key,
+                             const char *value, const char *problem);
 
 #endif

@@ -104,6 +104,13 @@ struct avs_os_msi_product {
 int avs_os_msi_products(struct avs_os_msi_product **out, size_t *out_count);
 void avs_os_msi_products_free(struct avs_os_msi_product *list, size_t count);
 
+/* The product codes of the installed products whose UpgradeCode is UPGRADE_CODE ("{GUID}"), as
+ * Windows Installer records them (MsiEnumRelatedProductsW): how AvSwap recognises its own MSI
+ * (core/self.h), never by a name. *out is an array of *out_count malloc'd strings (NULL and 0
+ * when there are none); free with avs_os_msi_related_free(). */
+int avs_os_msi_related(char ***out, size_t *out_count, const char *upgrade_code);
+void avs_os_msi_related_free(char **list, size_t count);
+
 /* ---------------------------------------------------------------------------------------------
  * Services and drivers (Service Control Manager)
  * ------------------------------------------------------------------------------------------- */
@@ -115,6 +122,8 @@ enum avs_svc_state {
     AVS_SVC_STOP_PENDING,
     AVS_SVC_RUNNING,
     AVS_SVC_PAUSED,
+    AVS_SVC_NOT_LOADED, /* registered under HKLM\SYSTEM\CurrentControlSet\Services but not (yet)
+                           known to the SCM, e.g. added since the last boot */
 };
 
 struct avs_os_service {

@@ -86,4 +86,8 @@ size_t avs_rem_scrub_log(const char *log, const char *secret, const char *const 
                          size_t n_props, int *deleted);
 int avs_rem_scrub_interrupted(struct rctx *c);
 
+/* 1 when F is an approved product or the replacement, which is never removed (remediate_guard.c);
+ * WHY (WHY_LEN bytes) then says which and how it was recognised. */
+int avs_rem_guarded(struct rctx *c, const struct avs_finding *f, char *why, size_t why_len);
+
 #endif

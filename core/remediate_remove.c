@@ -28,6 +28,11 @@ int avs_rem_removable(struct rctx *c, const struct avs_finding *f, const char **
     if (!why)
         why = &dummy;
     *why = NULL;
+    char guard[300];
+    if (avs_rem_guarded(c, f, guard, sizeof guard)) {
+        *why = "it is an approved product or the replacement, which AvSwap never removes";
+        return 0;
+    }
     if (f->uninstall == AVS_UNINSTALL_MSI)
         return 1;
     if (f->uninstall == AVS_UNINSTALL_NONE) {
@@ -245,6 +250,17 @@ int avs_rem_remove(struct rctx *c, const struct avs_finding *f)
         AVS_JSTEP_REMOVE, AVS_JPHASE_BEGIN, f->name, f->version, key, 0, NULL};
     struct avs_journal_entry e = {
         AVS_JSTEP_REMOVE, AVS_JPHASE_END, f->name, f->version, key, 0, NULL};
+    char guard[300];
+    if (avs_rem_guarded(c, f, guard, sizeof guard)) {
+        /* The last check: never removed, whatever matched it (event 3010). */
+        e.outcome = AVS_EXIT_FAILED;
+        e.detail = guard;
+        const char *s[3] = {f->name, f->key ? f->key : key, guard};
+        if (avs_rem_record(c, &b, 0, NULL, 0) || avs_rem_record(c, &e, AVS_EV_APPROVED_KEPT, s, 3))
+            return c->r->exit_code;
+        c->n_unsafe++;
+        return 0;
+    }
     if (!avs_rem_removable(c, f, &why)) {
         e.outcome = AVS_EXIT_FAILED;
         e.detail = why;

@@ -131,7 +131,7 @@ static int log_sources(struct avs_scan *s)
     for (size_t i = 0; i < n; i++) {
         const struct avs_note *note = &s->inv.notes[i];
         const char *str[3] = {note->key, note->value, note->problem};
-        avs_scan_event(s, AVS_EV_REGISTRY_ANOMALY, str, 3);
+        avs_scan_event(s, note->event ? note->event : AVS_EV_REGISTRY_ANOMALY, str, 3);
     }
     return 0;
 }

@@ -189,3 +189,57 @@ void avs_os_msi_products_free(struct avs_os_msi_product *list, size_t count)
         product_clear(&list[i]);
     free(list);
 }
+
+int avs_os_msi_related(char ***out, size_t *out_count, const char *upgrade_code)
+{
+    *out = NULL;
+    *out_count = 0;
+    char **list = NULL;
+    size_t count = 0;
+    wchar_t *upgrade = NULL;
+    const struct avs_msi_api *api;
+    int err = avs_win32_msi_api(&api);
+    if (err)
+        return err;
+    if ((err = avs_utf8_to_wide(&upgrade, upgrade_code)))
+        goto done;
+    for (DWORD index = 0;; index++) {
+        wchar_t code[39];
+        UINT st = api->enum_related_products(upgrade, 0, index, code);
+        if (st == ERROR_NO_MORE_ITEMS)
+            break;
+        if (st != ERROR_SUCCESS) {
+            err = avs_win32_error(st);
+            if (!err)
+                err = AVS_EIO;
+            goto done;
+        }
+        code[38] = L'\0';
+        char **n = realloc(list, (count + 1) * sizeof *n);
+        if (!n) {
+            err = AVS_ENOMEM;
+            goto done;
+        }
+        list = n;
+        if ((err = to_utf8(&list[count], code, wcslen(code))))
+            goto done;
+        count++;
+    }
+    *out = list;
+    *out_count = count;
+    list = NULL;
+    count = 0;
+done:
+    free(upgrade);
+    avs_os_msi_related_free(list, count);
+    return err;
+}
+
+void avs_os_msi_related_free(char **list, size_t count)
+{
+    if (!list)
+        return;
+    for (size_t i = 0; i < count; i++)
+        free(list[i]);
+    free(list);
+}

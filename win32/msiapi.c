@@ -61,13 +61,15 @@ static BOOL CALLBACK load(PINIT_ONCE once, void *param, void **ctx)
     g_api.view_close = (__typeof__(g_api.view_close))LOAD(m, "MsiViewClose");
     g_api.record_get_string = (__typeof__(g_api.record_get_string))LOAD(m, "MsiRecordGetStringW");
     g_api.close_handle = (__typeof__(g_api.close_handle))LOAD(m, "MsiCloseHandle");
+    g_api.enum_related_products =
+        (__typeof__(g_api.enum_related_products))LOAD(m, "MsiEnumRelatedProductsW");
     /* Every one of these exists in each msi.dll since Windows Installer 3.0 (XP SP2): a
      * missing one means a broken or foreign msi.dll, and none of it is trusted. */
     if (!g_api.enum_products_ex || !g_api.get_product_info_ex || !g_api.set_internal_ui ||
         !g_api.enable_log || !g_api.configure_product_ex || !g_api.install_product ||
         !g_api.query_product_state || !g_api.open_database || !g_api.database_open_view ||
         !g_api.view_execute || !g_api.view_fetch || !g_api.view_close || !g_api.record_get_string ||
-        !g_api.close_handle)
+        !g_api.close_handle || !g_api.enum_related_products)
         g_err = AVS_EUNAVAIL;
     return TRUE;
 }

@@ -29,6 +29,8 @@ struct avs_msi_api {
     __typeof__(&MsiViewClose) view_close;
     __typeof__(&MsiRecordGetStringW) record_get_string;
     __typeof__(&MsiCloseHandle) close_handle;
+    /* Detection (msi.c): AvSwap's own products, by UpgradeCode. */
+    __typeof__(&MsiEnumRelatedProductsW) enum_related_products;
 };
 
 /* The loaded functions in *out (static, valid for the life of the process: msi.dll is loaded

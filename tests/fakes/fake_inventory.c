@@ -11,6 +11,8 @@ static struct {
     struct avs_os_msi_product *msi;
     size_t n_msi;
     int msi_fail;
+    char *related[16][2]; /* {upgrade code, product code} */
+    size_t n_related;
     struct avs_os_service *svc;
     size_t n_svc;
     int svc_fail;
@@ -30,6 +32,10 @@ void fake_inventory_reset(void)
     avs_os_msi_products_free(S.msi, S.n_msi);
     avs_os_services_free(S.svc, S.n_svc);
     avs_os_wsc_free(S.wsc, S.n_wsc);
+    for (size_t i = 0; i < S.n_related; i++) {
+        free(S.related[i][0]);
+        free(S.related[i][1]);
+    }
     for (size_t i = 0; i < S.n_events; i++)
         for (size_t j = 0; j < S.events[i].count; j++)
             free(S.events[i].strings[j]);
@@ -98,6 +104,42 @@ void avs_os_msi_products_free(struct avs_os_msi_product *list, size_t count)
         free(list[i].publisher);
         free(list[i].install_location);
     }
+    free(list);
+}
+
+void fake_msi_related(const char *upgrade_code, const char *code)
+{
+    if (S.n_related == sizeof S.related / sizeof S.related[0])
+        abort();
+    S.related[S.n_related][0] = fake_xstrdup(upgrade_code);
+    S.related[S.n_related][1] = fake_xstrdup(code);
+    S.n_related++;
+}
+
+int avs_os_msi_related(char ***out, size_t *out_count, const char *upgrade_code)
+{
+    *out = NULL;
+    *out_count = 0;
+    if (S.msi_fail)
+        return S.msi_fail;
+    char **list = fake_xrealloc(NULL, (S.n_related + 1) * sizeof *list);
+    size_t n = 0;
+    for (size_t i = 0; i < S.n_related; i++)
+        if (avs_str_ieq(S.related[i][0], upgrade_code))
+            list[n++] = fake_xstrdup(S.related[i][1]);
+    if (!n) {
+        free(list);
+        return 0;
+    }
+    *out = list;
+    *out_count = n;
+    return 0;
+}
+
+void avs_os_msi_related_free(char **list, size_t count)
+{
+    for (size_t i = 0; i < count; i++)
+        free(list[i]);
     free(list);
 }
 

@@ -39,6 +39,8 @@ void fake_uninstall_add(enum avs_reg_view view, const char *sid, const char *key
 void fake_msi_add(const char *code, const char *sid, enum avs_msi_context ctx, const char *name,
                   const char *version, const char *publisher);
 void fake_msi_fail(int err);
+/* Windows Installer records product CODE as installed with UPGRADE_CODE (MsiEnumRelatedProducts). */
+void fake_msi_related(const char *upgrade_code, const char *code);
 
 /* ---- services ---- */
 void fake_service_add(const char *name, const char *display, int is_driver,

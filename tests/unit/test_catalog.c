@@ -136,14 +136,6 @@ Test(catalog, approved_defender)
     cr_expect_null(avs_catalog_approved_by_name(&cat, "Kaspersky Endpoint Security"));
 }
 
-Test(catalog, self_is_never_prohibited)
-{
-    cr_expect(avs_catalog_is_self("AvSwap", NULL));
-    cr_expect(avs_catalog_is_self("AvSwap 0.1.0", "Someone"));
-    cr_expect(avs_catalog_is_self("Anything", "AvSwap"));
-    cr_expect_not(avs_catalog_is_self("Kaspersky Free", "AO Kaspersky Lab"));
-}
-
 #define FILE_OK(text) avs_catalog_parse(&cat, text, strlen(text), "admin.txt", &err)
 
 Test(catalog, file_adds_and_overrides)

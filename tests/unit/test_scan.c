@@ -7,6 +7,7 @@
 #include "avs_messages.h"
 #include "fake_os.h"
 #include "scan.h"
+#include "self.h"
 
 #define KES_CODE "{5A9E0F2C-1B3D-4E5F-8A7B-0C1D2E3F4A5B}"
 #define AGENT_CODE "{11111111-2222-3333-4444-555555555555}"
@@ -457,6 +458,8 @@ Test(scan, no_catalog_pattern_makes_avswap_a_finding)
                        "0.1.0", "AvSwap", 1);
     fake_msi_add("{AAAAAAAA-AAAA-AAAA-AAAA-AAAAAAAAAAAA}", NULL, AVS_MSI_MACHINE, "AvSwap", "0.1.0",
                  "AvSwap");
+    /* AvSwap is recognised by the UpgradeCode Windows Installer records, not by its name. */
+    fake_msi_related(AVS_SELF_UPGRADE_CODE, "{aaaaaaaa-aaaa-aaaa-aaaa-aaaaaaaaaaaa}");
     fake_msi_add("{BBBBBBBB-AAAA-AAAA-AAAA-AAAAAAAAAAAA}", NULL, AVS_MSI_MACHINE, "7-Zip", "23.01",
                  "Igor Pavlov");
     run();
