@@ -151,8 +151,12 @@ static int open_journal(struct rctx *c)
 {
     struct avs_journal_check chk;
     struct avs_journal_rec *recs = NULL;
+    unsigned char key[AVS_EVKEY_LEN];
     size_t n = 0;
-    int rc = avs_journal_load(&chk, &recs, &n, c->journal_path);
+    int rc = avs_rem_evidence_key(c, key);
+    if (rc)
+        return rc;
+    rc = avs_journal_load_keyed(&chk, &recs, &n, c->journal_path, key);
     if (rc == AVS_ENOENT) {
         rc = 0;
         chk.status = AVS_JOURNAL_INTACT;
@@ -190,10 +194,11 @@ static int open_journal(struct rctx *c)
         goto done;
     }
     struct avs_journal_ident id = {c->who.host, c->r->run_id, c->who.user_sid, c->who.user};
-    rc = avs_journal_open(&c->journal, c->journal_path, &id, NULL);
+    rc = avs_journal_open_keyed(&c->journal, c->journal_path, &id, key, NULL);
     if (rc)
         avs_rem_stop(c, AVS_EXIT_FAILED, "journal", avs_strerror(rc));
 done:
+    avs_os_secure_zero(key, sizeof key);
     avs_journal_recs_free(recs, n);
     return rc;
 }

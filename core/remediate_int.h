@@ -75,4 +75,9 @@ int avs_rem_remove(struct rctx *c, const struct avs_finding *f);
 /* 1 when F can be removed by AvSwap; otherwise *why says why not (static string). */
 int avs_rem_removable(struct rctx *c, const struct avs_finding *f, const char **why);
 
+/* The evidence key for this run's journal (remediate_evidence.c): an older, unkeyed journal
+ * moved aside, the key loaded or created, each with its event. 0, or an error after the run
+ * was stopped (avs_rem_stop) with the reason. */
+int avs_rem_evidence_key(struct rctx *c, unsigned char key[AVS_EVKEY_LEN]);
+
 #endif

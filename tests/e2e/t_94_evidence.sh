@@ -1,0 +1,136 @@
+# shellcheck shell=bash disable=SC2016 # jq and perl programs use $variables in single quotes
+# Evidence is keyed and anchored (issue 6, attack 3), as a standard user, then an administrator,
+# would attack it:
+#   - a record deleted from the journal and the public SHA-256 chain recomputed: verify fails
+#     with the HMAC of the first record rewritten (it passed before journals were keyed);
+#   - `evidence verify --events` against an Event Log export made from the run's real events
+#     (scripts/lib/evxml.sh; UTF-8 without a root element as wevtutil writes it, and UTF-16LE
+#     with a BOM and a root element) passes, and fails naming the record after an edit that
+#     even the HMAC does not catch (the MACs stripped, verified as a moved-aside older journal);
+#   - a ProgramData\AvSwap folder with a forged journal.jsonl, made by a user before AvSwap's
+#     first run, is moved aside with event 3030 and never read.
+
+# shellcheck source=../../scripts/lib/evxml.sh
+. "$AVS_REPO/scripts/lib/evxml.sh"
+
+# e2e_rechain IN OUT DEL STRIP: IN without line DEL (0: none), every seq renumbered and every
+# prev recomputed, as anyone can do with the public chain; STRIP=1 also removes the MACs.
+# Text edits only: the bytes of each record stay as AvSwap wrote them.
+e2e_rechain() {
+    perl -ne '
+        BEGIN { use Digest::SHA qw(sha256_hex); $prev = "0" x 64; $n = 0;
+                ($del, $strip) = splice @ARGV, 1, 2; }
+        chomp;
+        next if $. == $del;
+        $n++;
+        s/^\{"seq":\d+,/{"seq":$n,/;
+        s/"prev":"[0-9a-f]{64}"/"prev":"$prev"/;
+        s/,"hmac":"[0-9a-f]{64}"\}$/}/ if $strip;
+        print "$_\n";
+        $prev = sha256_hex($_);
+    ' "$1" "$3" "$4" >"$2"
+}
+
+t_evidence_keyed_and_anchored() {
+    local p r j host xml
+    p=$(e2e_prefix_copy remediable evidence)
+    e2e_session "$p"
+    r=$E2E_RES/evidence-run
+    e2e_avswap "$r" "$p" remediate --json
+    expect_code "$r" 0
+    j=$(e2e_journal "$p")
+    [[ -s $p/drive_c/ProgramData/AvSwap/evidence.key ]] || fail "no evidence key next to the journal"
+    jqe "event 3032 names the new key" "$r.eventsa" 'any(.[]; .id == 3032)'
+    jq -e -s 'length > 3 and all(.[]; .hmac | test("^[0-9a-f]{64}$"))' "$j" >/dev/null ||
+        fail "journal records carry no HMAC: $(head -c 300 "$j")"
+    # The key is DPAPI-protected: its 32 bytes are not in the file as written.
+    grep -q 'AVSKEY1' "$p/drive_c/ProgramData/AvSwap/evidence.key" && fail "the key file is not DPAPI-protected"
+
+    r=$E2E_RES/evidence-verify
+    e2e_run "$r" "$p" evidence verify
+    expect_code "$r" 0
+    grep -q 'chain and HMACs verified (keyed)' "$r.out" || fail "verify: $(head -c 300 "$r.out")"
+
+    # The export auditors would take from this machine or a collector, from the real events.
+    host=$(head -n 1 "$j" | jq -r .host)
+    xml=$E2E_RES/evidence-events.xml
+    avs_events_xml "$E2E_RES/evidence-run.err" "$host" >"$xml"
+    grep -q "<Computer>$host</Computer>" "$xml" || fail "export without the computer: $(head -c 300 "$xml")"
+    r=$E2E_RES/evidence-events
+    e2e_run "$r" "$p" evidence verify --events "$(avs_winpath "$xml")"
+    expect_code "$r" 0
+    grep -q 'Journal matches the events: every record is anchored' "$r.out" ||
+        fail "verify --events: $(cat "$r.out" "$r.err" | head -c 600)"
+    grep -q 'edited records: 0' "$r.out" || fail "verify --events: $(head -c 600 "$r.out")"
+    # UTF-16LE with a BOM and a root element, as saved by other tools.
+    { printf '\xff\xfe'; { printf '<?xml version="1.0" encoding="UTF-16"?>\n<Events>'; cat "$xml"; printf '</Events>\n'; } |
+        iconv -f UTF-8 -t UTF-16LE; } >"$xml.utf16"
+    r=$E2E_RES/evidence-events16
+    e2e_run "$r" "$p" evidence verify --events "$(avs_winpath "$xml.utf16")"
+    expect_code "$r" 0
+    grep -q 'every record is anchored' "$r.out" || fail "verify --events (UTF-16): $(cat "$r.out" "$r.err" | head -c 600)"
+
+    # The attack: record 3 deleted, the chain recomputed. The public chain is intact again...
+    cp "$j" "$E2E_RES/evidence-journal.orig"
+    e2e_rechain "$E2E_RES/evidence-journal.orig" "$j" 3 0
+    [[ $(wc -l <"$j") -eq $(($(wc -l <"$E2E_RES/evidence-journal.orig") - 1)) ]] || fail "rechain did not delete a line"
+    # ... but not the HMACs.
+    r=$E2E_RES/evidence-tampered
+    e2e_run "$r" "$p" evidence verify
+    expect_code "$r" 1603
+    grep -q 'HMAC mismatch at record 3' "$r.out" || fail "verify after the deletion: $(head -c 400 "$r.out")"
+
+    # An edit the key does not show (the MACs stripped: an older, unkeyed journal): the events
+    # still do, naming the record. Here the outcome of record 3 on is shifted by the deletion.
+    e2e_rechain "$E2E_RES/evidence-journal.orig" "$E2E_RES/evidence-stripped.jsonl" 3 1
+    cp "$E2E_RES/evidence-stripped.jsonl" "$p/drive_c/ProgramData/AvSwap/old.jsonl"
+    r=$E2E_RES/evidence-stripped
+    e2e_run "$r" "$p" evidence verify --journal 'C:\ProgramData\AvSwap\old.jsonl'
+    expect_code "$r" 0
+    grep -q 'unkeyed (older format)' "$r.out" || fail "stripped journal: $(head -c 400 "$r.out")"
+    e2e_run "$r" "$p" evidence verify --journal 'C:\ProgramData\AvSwap\old.jsonl' --events "$(avs_winpath "$xml")"
+    expect_code "$r" 1603
+    grep -q 'Record 3 is not what its event recorded' "$r.out" || fail "verify --events after the edit: $(head -c 800 "$r.out")"
+    grep -q 'Journal does NOT match the events' "$r.out" || fail "verify --events after the edit: $(head -c 800 "$r.out")"
+    # And journal.jsonl itself unkeyed while the key exists: the keyed journal was replaced.
+    cp "$E2E_RES/evidence-stripped.jsonl" "$j"
+    r=$E2E_RES/evidence-downgrade
+    e2e_run "$r" "$p" evidence verify
+    expect_code "$r" 1603
+    grep -q 'the keyed journal was replaced' "$r.out" || fail "downgrade: $(head -c 400 "$r.out")"
+    avs_wine_stop "$p"
+}
+e2e_test evidence-keyed-and-anchored t_evidence_keyed_and_anchored
+
+t_evidence_planted_folder() {
+    local p d r
+    p=$(e2e_prefix_copy clean evidence-planted)
+    # A standard user's work before AvSwap's first run: the folder, and a journal in it that
+    # says a remediation finished compliant (a valid unkeyed chain).
+    d=$p/drive_c/ProgramData/AvSwap
+    mkdir -p "$d"
+    chmod 0755 "$d"
+    perl -e '
+        use Digest::SHA qw(sha256_hex);
+        my $prev = "0" x 64;
+        for my $l (
+            q({"seq":1,"time":"2026-01-01T00:00:00.000Z","host":"PC","run_id":"11111111-1111-4111-8111-111111111111","actor":{"sid":"S-1-5-18","name":"NT AUTHORITY\\\\SYSTEM"},"step":"plan","phase":"begin","product":null,"version":null,"product_code":null,"outcome":null,"detail":null,"prev":"PREV"}),
+            q({"seq":2,"time":"2026-01-01T00:00:01.000Z","host":"PC","run_id":"11111111-1111-4111-8111-111111111111","actor":{"sid":"S-1-5-18","name":"NT AUTHORITY\\\\SYSTEM"},"step":"outcome","phase":"end","product":null,"version":null,"product_code":null,"outcome":0,"detail":null,"prev":"PREV"})) {
+            $l =~ s/PREV/$prev/;
+            print "$l\n";
+            $prev = sha256_hex($l);
+        }' >"$d/journal.jsonl"
+    r=$E2E_RES/evidence-planted
+    e2e_avswap "$r" "$p" status --json
+    expect_code "$r" 0
+    jqe "status does not report the planted run: $(head -c 300 "$r.out")" "$r.out" '.run_id == null'
+    jqe "event 3030 names the planted folder: $(jq -c '[.[] | select(.id == 3030)]' "$r.eventsa")" "$r.eventsa" \
+        'any(.[]; .id == 3030 and .strings[0] == "C:\\ProgramData\\AvSwap"
+                  and (.strings[1] | startswith("C:\\ProgramData\\AvSwap.untrusted-")))'
+    [[ ! -e $d ]] || fail "the planted folder is still in place: $(ls -la "$d")"
+    local moved
+    moved=$(find "$p/drive_c/ProgramData" -maxdepth 1 -name 'AvSwap.untrusted-*' | head -n 1)
+    [[ -f $moved/journal.jsonl ]] || fail "the planted journal was not kept as evidence"
+    avs_wine_stop "$p"
+}
+e2e_test evidence-planted-folder t_evidence_planted_folder
