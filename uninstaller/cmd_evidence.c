@@ -119,12 +119,16 @@ static int check_events(FILE *out, FILE *err, const struct avs_journal_rec *recs
     fprintf(out, "\n  edited records: %zu", r.edited);
     list(out, r.edited_seq, r.edited);
     fputc('\n', out);
+    int64_t first = r.edited ? r.edited_seq[0] : 0;
+    for (size_t i = 1; i < r.edited && i < AVS_ANCHOR_LIST; i++)
+        if (r.edited_seq[i] < first)
+            first = r.edited_seq[i];
     if (r.edited)
         fprintf(out,
                 "Record %" PRId64
                 " is not what its event recorded: the journal was edited after it was "
                 "written\n",
-                r.edited_seq[0]);
+                first);
     fprintf(out, ok ? "Journal matches the events: every record is anchored\n"
                     : "Journal does NOT match the events\n");
     avs_evxml_free(&ev);

@@ -5,30 +5,35 @@
 #     with the HMAC of the first record rewritten (it passed before journals were keyed);
 #   - `evidence verify --events` against an Event Log export made from the run's real events
 #     (scripts/lib/evxml.sh; UTF-8 without a root element as wevtutil writes it, and UTF-16LE
-#     with a BOM and a root element) passes, and fails naming the record after an edit that
-#     even the HMAC does not catch (the MACs stripped, verified as a moved-aside older journal);
+#     with a BOM and a root element) passes, and fails naming the record after an
+#     administrator's rewrite that the HMACs cannot catch (the key read with tools/evkey.exe);
+#   - journal.jsonl unkeyed while the machine has a key (the MACs stripped) is not trusted;
 #   - a ProgramData\AvSwap folder with a forged journal.jsonl, made by a user before AvSwap's
 #     first run, is moved aside with event 3030 and never read.
 
 # shellcheck source=../../scripts/lib/evxml.sh
 . "$AVS_REPO/scripts/lib/evxml.sh"
 
-# e2e_rechain IN OUT DEL STRIP: IN without line DEL (0: none), every seq renumbered and every
-# prev recomputed, as anyone can do with the public chain; STRIP=1 also removes the MACs.
-# Text edits only: the bytes of each record stay as AvSwap wrote them.
+# e2e_rechain IN OUT DEL STRIP [KEYHEX]: IN without line DEL (0: none), every seq renumbered
+# and every prev recomputed, as anyone can do with the public chain; STRIP=1 also removes the
+# MACs; with KEYHEX (an administrator who read the key) every MAC is recomputed as AvSwap
+# computes it. Text edits only: the rest of each record stays as AvSwap wrote it.
 e2e_rechain() {
     perl -ne '
-        BEGIN { use Digest::SHA qw(sha256_hex); $prev = "0" x 64; $n = 0;
-                ($del, $strip) = splice @ARGV, 1, 2; }
+        BEGIN { use Digest::SHA qw(sha256_hex hmac_sha256_hex); $prev = "0" x 64; $n = 0;
+                ($del, $strip, $key) = splice @ARGV, 1, 3; $key = pack("H*", $key) if $key; }
         chomp;
         next if $. == $del;
         $n++;
         s/^\{"seq":\d+,/{"seq":$n,/;
         s/"prev":"[0-9a-f]{64}"/"prev":"$prev"/;
-        s/,"hmac":"[0-9a-f]{64}"\}$/}/ if $strip;
+        if ($strip || $key) {
+            s/,"hmac":"[0-9a-f]{64}"\}$/}/;
+            if ($key) { my $m = hmac_sha256_hex($_, $key); s/\}$/,"hmac":"$m"}/; }
+        }
         print "$_\n";
         $prev = sha256_hex($_);
-    ' "$1" "$3" "$4" >"$2"
+    ' "$1" "$3" "$4" "${5:-}" >"$2"
 }
 
 t_evidence_keyed_and_anchored() {
@@ -80,18 +85,33 @@ t_evidence_keyed_and_anchored() {
     expect_code "$r" 1603
     grep -q 'HMAC mismatch at record 3' "$r.out" || fail "verify after the deletion: $(head -c 400 "$r.out")"
 
-    # An edit the key does not show (the MACs stripped: an older, unkeyed journal): the events
-    # still do, naming the record. Here the outcome of record 3 on is shifted by the deletion.
-    e2e_rechain "$E2E_RES/evidence-journal.orig" "$E2E_RES/evidence-stripped.jsonl" 3 1
+    # An administrator holds the key (DPAPI opens for them): a record deleted and every MAC
+    # recomputed passes verify on the machine. The events, forwarded before, still name it.
+    local keyhex k
+    keyhex=$(AVS_WINEDEBUG=-all avs_wine "$p" "$(avs_winpath "$E2E_TOOLS/evkey.exe")" \
+        'C:\ProgramData\AvSwap\evidence.key' | tr -d '\r')
+    [[ $keyhex =~ ^[0-9a-f]{64}$ ]] || fail "evkey could not open the key: '$keyhex'"
+    # The first record after 2 whose event carries its hash: delete that one.
+    k=$(jq '.strings[-1] // "" | capture("^seq (?<n>[0-9]+), SHA-256 ") | .n | tonumber
+            | select(. > 2)' "$E2E_RES/evidence-run.events" | jq -s -r 'min')
+    [[ $k =~ ^[0-9]+$ ]] || fail "no event names a record after 2"
+    e2e_rechain "$E2E_RES/evidence-journal.orig" "$j" "$k" 0 "$keyhex"
+    r=$E2E_RES/evidence-admin
+    e2e_run "$r" "$p" evidence verify
+    expect_code "$r" 0
+    grep -q 'chain and HMACs verified (keyed)' "$r.out" || fail "the administrator's rewrite: $(head -c 400 "$r.out")"
+    e2e_run "$r" "$p" evidence verify --events "$(avs_winpath "$xml")"
+    expect_code "$r" 1603
+    grep -q "Record $k is not what its event recorded" "$r.out" || fail "verify --events after the rewrite (record $k): $(head -c 900 "$r.out")"
+    grep -q 'Journal does NOT match the events' "$r.out" || fail "verify --events after the rewrite: $(head -c 800 "$r.out")"
+
+    # A journal moved aside in the older, unkeyed format verifies as such.
+    e2e_rechain "$E2E_RES/evidence-journal.orig" "$E2E_RES/evidence-stripped.jsonl" 0 1
     cp "$E2E_RES/evidence-stripped.jsonl" "$p/drive_c/ProgramData/AvSwap/old.jsonl"
     r=$E2E_RES/evidence-stripped
     e2e_run "$r" "$p" evidence verify --journal 'C:\ProgramData\AvSwap\old.jsonl'
     expect_code "$r" 0
     grep -q 'unkeyed (older format)' "$r.out" || fail "stripped journal: $(head -c 400 "$r.out")"
-    e2e_run "$r" "$p" evidence verify --journal 'C:\ProgramData\AvSwap\old.jsonl' --events "$(avs_winpath "$xml")"
-    expect_code "$r" 1603
-    grep -q 'Record 3 is not what its event recorded' "$r.out" || fail "verify --events after the edit: $(head -c 800 "$r.out")"
-    grep -q 'Journal does NOT match the events' "$r.out" || fail "verify --events after the edit: $(head -c 800 "$r.out")"
     # And journal.jsonl itself unkeyed while the key exists: the keyed journal was replaced.
     cp "$E2E_RES/evidence-stripped.jsonl" "$j"
     r=$E2E_RES/evidence-downgrade
