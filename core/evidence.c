@@ -7,6 +7,7 @@
 
 #include "buf.h"
 #include "error.h"
+#include "evxml.h"
 #include "os.h"
 
 /* The plaintext inside the DPAPI blob: a tag, then the key. The tag tells a damaged or foreign
@@ -173,4 +174,11 @@ void avs_evidence_prep_free(struct avs_evidence_prep *p)
         return;
     free(p->unkeyed_moved_to);
     memset(p, 0, sizeof *p);
+}
+
+/* Here rather than in evxml.c, which stays free of core/os.h calls so it can be fuzzed alone. */
+int avs_evxml_read_file(struct avs_evxml *out, const char *path)
+{
+    avs_evxml_init(out);
+    return avs_os_xml_parse_file(path, 256u * 1024u * 1024u, &avs_evxml_handler, out);
 }

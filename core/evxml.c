@@ -222,9 +222,3 @@ int avs_evxml_end(void *ctx, const char *name)
     p->depth--;
     return rc;
 }
-
-int avs_evxml_read_file(struct avs_evxml *out, const char *path)
-{
-    avs_evxml_init(out);
-    return avs_os_xml_parse_file(path, 256u * 1024u * 1024u, &avs_evxml_handler, out);
-}

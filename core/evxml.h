@@ -56,7 +56,7 @@ int avs_evxml_text(void *ctx, const char *text, size_t len);
 int avs_evxml_end(void *ctx, const char *name);
 extern const struct avs_xml_handler avs_evxml_handler;
 
-/* Reads the export at PATH (at most 256 MiB) into OUT (initialised here; free it with
+/* Reads the export at PATH (at most 256 MiB; in core/evidence.c) into OUT (initialised here; free it with
  * avs_evxml_free() whatever this returns). */
 int avs_evxml_read_file(struct avs_evxml *out, const char *path);
 
