@@ -133,13 +133,14 @@ t_evidence_planted_folder() {
     perl -e '
         use Digest::SHA qw(sha256_hex);
         my $prev = "0" x 64;
-        for my $l (
+        for my $t (
             q({"seq":1,"time":"2026-01-01T00:00:00.000Z","host":"PC","run_id":"11111111-1111-4111-8111-111111111111","actor":{"sid":"S-1-5-18","name":"NT AUTHORITY\\\\SYSTEM"},"step":"plan","phase":"begin","product":null,"version":null,"product_code":null,"outcome":null,"detail":null,"prev":"PREV"}),
             q({"seq":2,"time":"2026-01-01T00:00:01.000Z","host":"PC","run_id":"11111111-1111-4111-8111-111111111111","actor":{"sid":"S-1-5-18","name":"NT AUTHORITY\\\\SYSTEM"},"step":"outcome","phase":"end","product":null,"version":null,"product_code":null,"outcome":0,"detail":null,"prev":"PREV"})) {
-            $l =~ s/PREV/$prev/;
+            (my $l = $t) =~ s/PREV/$prev/;
             print "$l\n";
             $prev = sha256_hex($l);
-        }' >"$d/journal.jsonl"
+        }' >"$d/journal.jsonl" || fail "cannot write the planted journal"
+    [[ $(wc -l <"$d/journal.jsonl") -eq 2 ]] || fail "the planted journal is not 2 records: $(cat "$d/journal.jsonl")"
     r=$E2E_RES/evidence-planted
     e2e_avswap "$r" "$p" status --json
     expect_code "$r" 0
