@@ -48,10 +48,11 @@ static void make_stamp(char out[20], int64_t now_ms)
 }
 
 /* Why PATH is not trusted, or NULL when it is. A folder needs both the owner and the DACL
- * (the DACL decides who may add files later); a file needs its owner: only the one who made
- * it, or an administrator, can own it, and a standard user cannot make a file owned by
- * SYSTEM or Administrators. */
-static int distrust(char **why, const char *path, int is_dir)
+ * (the DACL decides who may add files later), and AvSwap's folder itself a protected one (what
+ * ProgramData passes down lets users create files); a subfolder may inherit it. A file needs
+ * its owner: only the one who made it, or an administrator, can own it, and a standard user
+ * cannot make a file owned by SYSTEM or Administrators. */
+static int distrust(char **why, const char *path, int is_dir, int top)
 {
     struct avs_os_trust t;
     *why = NULL;
@@ -61,7 +62,7 @@ static int distrust(char **why, const char *path, int is_dir)
     struct avs_buf b = AVS_BUF_INIT;
     if (!t.owner_ok)
         avs_buf_printf(&b, "owner %s is not SYSTEM or Administrators", t.owner);
-    else if (is_dir && !t.dacl_ok)
+    else if (is_dir && (!t.dacl_ok || (top && !t.dacl_protected)))
         avs_buf_printf(&b, "its permissions let others than SYSTEM and Administrators in");
     else
         return 0;
@@ -126,7 +127,7 @@ static int walk_dir(struct walk *w, const char *dir, int depth)
             why = avs_strdup("it is a link (reparse point)");
             rc = why ? quarantine(w, b.data, why) : AVS_ENOMEM;
         } else if (!rc) {
-            rc = distrust(&why, b.data, f.is_dir);
+            rc = distrust(&why, b.data, f.is_dir, 0);
             if (!rc && why)
                 rc = quarantine(w, b.data, why);
             else if (!rc && f.is_dir && depth < MAX_DEPTH)
@@ -155,7 +156,7 @@ int avs_evidence_folder_check(struct avs_evidence_moved **out, size_t *out_count
         why = avs_strdup(f.reparse ? "it is a link (reparse point)" : "it is not a folder");
         rc = why ? quarantine(&w, data_dir, why) : AVS_ENOMEM;
     } else {
-        rc = distrust(&why, data_dir, 1);
+        rc = distrust(&why, data_dir, 1, 1);
         if (!rc && why)
             rc = quarantine(&w, data_dir, why);
         else if (!rc)

@@ -57,7 +57,8 @@ struct avs_evidence_moved {
 
 /* Checks DATA_DIR and everything in it (subfolders too, to a depth of 4): the folder must be
  * owned by SYSTEM or Administrators with a protected DACL that allows only them, and every file
- * and subfolder must be owned by them (subfolders with the same DACL). Anything else was made
+ * and subfolder must be owned by them (subfolders with a DACL that allows only them, which
+ * they may inherit). Anything else was made
  * by someone else and is moved aside, never deleted (it is evidence of an attack), never read:
  *   - the folder itself: renamed to DATA_DIR.untrusted-<UTC time> (the caller makes a new one);
  *   - an item inside: renamed to NAME.untrusted-<UTC time> in its folder (such names are left

@@ -367,13 +367,13 @@ int avs_os_xml_parse_file(const char *path, size_t max, const struct avs_xml_han
                           void *ctx);
 
 /* Who may have written PATH: owner_ok when its owner is SYSTEM or Administrators; dacl_ok when
- * its DACL is protected (no inheritance) and allows nothing to anyone but SYSTEM and
- * Administrators (for a file, which inherits its folder's DACL, only the second part counts).
- * OWNER receives the owner's SID as text ("S-1-5-32-544"). AVS_EACCES when the security
- * descriptor may not be read (not elevated). */
+ * its DACL allows nothing to anyone but SYSTEM and Administrators; dacl_protected when the DACL
+ * inherits nothing from the parent (SE_DACL_PROTECTED). OWNER receives the owner's SID as text
+ * ("S-1-5-32-544"). AVS_EACCES when the security descriptor may not be read (not elevated). */
 struct avs_os_trust {
     int owner_ok;
     int dacl_ok;
+    int dacl_protected;
     char owner[192];
 };
 int avs_os_path_trust(struct avs_os_trust *out, const char *path);

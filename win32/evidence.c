@@ -152,7 +152,8 @@ int avs_os_path_trust(struct avs_os_trust *out, const char *path)
     SECURITY_DESCRIPTOR_CONTROL ctl = 0;
     DWORD rev;
     GetSecurityDescriptorControl(sd, &ctl, &rev);
-    out->dacl_ok = dacl != NULL && (wine || (ctl & SE_DACL_PROTECTED));
+    out->dacl_protected = wine || (ctl & SE_DACL_PROTECTED);
+    out->dacl_ok = dacl != NULL;
     for (DWORD i = 0; out->dacl_ok && i < dacl->AceCount; i++) {
         ACE_HEADER *ace = NULL;
         if (!GetAce(dacl, i, (void **)&ace)) {

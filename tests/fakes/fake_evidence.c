@@ -114,13 +114,13 @@ int avs_os_path_trust(struct avs_os_trust *out, const char *path)
     if (e)
         return e;
     snprintf(out->owner, sizeof out->owner, "S-1-5-32-544");
-    out->owner_ok = out->dacl_ok = 1;
+    out->owner_ok = out->dacl_ok = out->dacl_protected = 1;
     for (size_t i = 0; i < n_distrusted; i++) {
         if (strcmp(distrusted[i].path, path) == 0) {
             snprintf(out->owner, sizeof out->owner, "%s", distrusted[i].owner);
             out->owner_ok =
                 strcmp(out->owner, "S-1-5-18") == 0 || strcmp(out->owner, "S-1-5-32-544") == 0;
-            out->dacl_ok = distrusted[i].dacl_ok;
+            out->dacl_ok = out->dacl_protected = distrusted[i].dacl_ok;
         }
     }
     return 0;

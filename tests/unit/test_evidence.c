@@ -336,3 +336,24 @@ Test(evidence, anchor_parse_ref)
     cr_assert_eq(avs_anchor_parse_ref(&seq, hex, s), AVS_EFORMAT);
     cr_assert_eq(avs_anchor_parse_ref(&seq, hex, "seq 1, SHA-256 ABC"), AVS_EFORMAT);
 }
+
+Test(evidence, subfolder_that_lets_users_in_is_moved)
+{
+    struct avs_evidence_moved *m;
+    size_t n;
+    cr_assert_eq(avs_os_mkdir_protected(DIR), 0);
+    cr_assert_eq(avs_os_mkdir_protected(DIR "\\staging"), 0);
+    fake_fs_put(DIR "\\logs\\a.log", "l", 1);
+    fake_fs_put(DIR "\\staging\\r.msi", "m", 1);
+    cr_assert_eq(avs_evidence_folder_check(&m, &n, DIR, 0), 0);
+    cr_assert_eq(n, 0);
+    /* Owned by Administrators, but its DACL lets others in: what is staged there could have
+     * been swapped by them. */
+    fake_evidence_distrust(DIR "\\staging", "S-1-5-32-544", 0);
+    cr_assert_eq(avs_evidence_folder_check(&m, &n, DIR, 0), 0);
+    cr_assert_eq(n, 1);
+    cr_assert_str_eq(m[0].from, DIR "\\staging");
+    cr_assert(strstr(m[0].why, "permissions"), "%s", m[0].why);
+    cr_assert_not_null(fake_fs_data(DIR "\\staging.untrusted-19700101T000000000Z\\r.msi", &n));
+    avs_evidence_moved_free(m, 1);
+}
