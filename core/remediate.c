@@ -492,6 +492,7 @@ static int run(struct rctx *c)
         const char *s[4] = {mode, AVS_VERSION, c->who.host, c->who.user};
         avs_rem_event(c, AVS_EV_RUN_STARTED, s, 4);
     }
+    avs_rem_evidence_events(c);
     if ((rc = avs_scan_run(&c->scan, c->o->catalog, c->o->catalog_desc)) != 0)
         return avs_rem_stop(c, AVS_EXIT_FAILED, "scan", avs_strerror(rc));
     c->have_scan = 1;
@@ -581,6 +582,7 @@ done:
     avs_run_state_free(&c.state);
     avs_os_identity_free(&c.who);
     avs_os_folders_free(&c.folders);
+    free(c.evidence_moved);
     free(c.data_dir);
     free(c.journal_path);
     free(c.logs_dir);

@@ -15,15 +15,11 @@ int avs_rem_evidence_key(struct rctx *c, unsigned char key[AVS_EVKEY_LEN])
     avs_os_now(&now);
     int rc = avs_evidence_prepare(&prep, key, c->data_dir, c->journal_path, now);
     if (prep.unkeyed_moved_to) {
-        const char *s[2] = {prep.unkeyed_moved_to, c->journal_path};
-        avs_os_event_write(AVS_EV_JOURNAL_UNKEYED_MOVED, s, 2);
+        free(c->evidence_moved);
+        c->evidence_moved = prep.unkeyed_moved_to;
+        prep.unkeyed_moved_to = NULL;
     }
-    if (!rc && prep.key_created) {
-        char path[1024];
-        snprintf(path, sizeof path, "%s\\%s", c->data_dir, AVS_EVKEY_NAME);
-        const char *s[1] = {path};
-        avs_os_event_write(AVS_EV_EVIDENCE_KEY_CREATED, s, 1);
-    }
+    c->evidence_key_new = !rc && prep.key_created;
     if (rc) {
         char path[1024], why[256];
         snprintf(path, sizeof path, "%s\\%s", c->data_dir, AVS_EVKEY_NAME);
@@ -35,4 +31,21 @@ int avs_rem_evidence_key(struct rctx *c, unsigned char key[AVS_EVKEY_LEN])
     }
     avs_evidence_prep_free(&prep);
     return rc;
+}
+
+void avs_rem_evidence_events(struct rctx *c)
+{
+    if (c->evidence_moved) {
+        const char *s[2] = {c->evidence_moved, c->journal_path};
+        avs_rem_event(c, AVS_EV_JOURNAL_UNKEYED_MOVED, s, 2);
+    }
+    if (c->evidence_key_new) {
+        char path[1024];
+        snprintf(path, sizeof path, "%s\\%s", c->data_dir, AVS_EVKEY_NAME);
+        const char *s[1] = {path};
+        avs_rem_event(c, AVS_EV_EVIDENCE_KEY_CREATED, s, 1);
+    }
+    free(c->evidence_moved);
+    c->evidence_moved = NULL;
+    c->evidence_key_new = 0;
 }
