@@ -20,6 +20,8 @@ struct avs_journal {
     int64_t seq;                       /* of the last record in the file */
     char hash[AVS_SHA256_HEX_LEN + 1]; /* of the last line in the file */
     int err;                           /* sticky: a failed append may have torn the file */
+    int keyed;                         /* every record carries an HMAC under key */
+    unsigned char key[AVS_EVKEY_LEN];
 };
 
 int64_t avs_journal_seq(const avs_journal *j)
@@ -41,6 +43,7 @@ void avs_journal_close(avs_journal *j)
     free(j->run_id);
     free(j->user_sid);
     free(j->user_name);
+    avs_os_secure_zero(j->key, sizeof j->key);
     free(j);
 }
 
@@ -99,6 +102,24 @@ int avs_journal_append(avs_journal *j, const struct avs_journal_entry *e)
         rc = AVS_ETOOBIG;
         goto done;
     }
+    if (j->keyed) {
+        /* The MAC covers the record as an unkeyed line, then goes in as its last key:
+         * {...,"prev":"..."} -> {...,"prev":"...","hmac":"..."} (see journal.h). */
+        unsigned char mac[AVS_SHA256_LEN];
+        char mac_hex[AVS_SHA256_HEX_LEN + 1];
+        avs_hmac_sha256(mac, j->key, sizeof j->key, b.data, b.len);
+        avs_sha256_hex(mac_hex, mac);
+        b.len--; /* the closing brace */
+        avs_buf_printf(&b, ",\"hmac\":\"%s\"}", mac_hex);
+        if (b.err) {
+            rc = b.err;
+            goto done;
+        }
+        if (b.len > AVS_JOURNAL_LINE_MAX) {
+            rc = AVS_ETOOBIG;
+            goto done;
+        }
+    }
     avs_sha256_hex_of(hash, b.data, b.len);
     avs_buf_putc(&b, '\n');
     if (b.err) {
@@ -151,6 +172,13 @@ static int present(const char *s)
 int avs_journal_open(avs_journal **out, const char *path, const struct avs_journal_ident *ident,
                      struct avs_journal_check *check)
 {
+    return avs_journal_open_keyed(out, path, ident, NULL, check);
+}
+
+int avs_journal_open_keyed(avs_journal **out, const char *path,
+                           const struct avs_journal_ident *ident,
+                           const unsigned char key[AVS_EVKEY_LEN], struct avs_journal_check *check)
+{
     struct avs_journal_check c;
     avs_journal *j = NULL;
     char *data = NULL;
@@ -167,12 +195,19 @@ int avs_journal_open(avs_journal **out, const char *path, const struct avs_journ
         rc = 0; /* a first run: the first append creates the file */
     if (rc)
         goto done;
-    rc = avs_journal_verify(&c, NULL, NULL, data, len);
+    rc = avs_journal_verify_keyed(&c, NULL, NULL, data, len, key);
     if (rc)
         goto done;
     if (check)
         *check = c;
     if (c.status == AVS_JOURNAL_BROKEN) {
+        rc = AVS_EFORMAT;
+        goto done;
+    }
+    /* One format per file: keyed records after unkeyed ones would lend the older, forgeable
+     * part the standing of the keyed part (and unkeyed after keyed is a downgrade). The
+     * engine moves an older journal aside before it starts a keyed one. */
+    if (c.records && c.keyed != (key != NULL)) {
         rc = AVS_EFORMAT;
         goto done;
     }
@@ -193,6 +228,10 @@ int avs_journal_open(avs_journal **out, const char *path, const struct avs_journ
     }
     j->seq = c.last_seq;
     memcpy(j->hash, c.last_hash, sizeof j->hash);
+    if (key) {
+        j->keyed = 1;
+        memcpy(j->key, key, sizeof j->key);
+    }
 
     if (c.status == AVS_JOURNAL_TORN) {
         rc = repair_torn(j, &c, data, len);

@@ -21,6 +21,16 @@
  * was appended. A crash during an append leaves a torn last line; readers report it as torn and
  * never trust it, and the next writer repairs it (see avs_journal_open()).
  *
+ * Keyed records: a journal written with the machine's evidence key (core/evidence.h) carries in
+ * every record a 14th key, last, "hmac": the lowercase hex HMAC-SHA-256 under that key of the
+ * record's line as it would be without it (the same bytes with the closing brace right after
+ * "prev"). Exactly `,"hmac":"<64 hex>"}` ends a keyed line. The SHA-256 chain covers the whole
+ * line, MAC included, so anyone can still verify the chain of an export anywhere, while only a
+ * holder of the key (SYSTEM and Administrators of that machine) can write records that verify
+ * there: recomputing the chain after an edit no longer passes. A file is keyed or unkeyed
+ * throughout; a journal from before the key ("unkeyed, older format") is never extended with
+ * keyed records.
+ *
  * SECRETS: there is deliberately no field that could carry a password, and none may be added.
  * Uninstall passwords (KLPASSWD and the like) never reach this API: callers must not put them, or
  * anything derived from them, in "detail" or any other string. */
@@ -36,6 +46,9 @@
  * accepted, in bytes without the newline. */
 #define AVS_JOURNAL_MAX_BYTES (32u * 1024u * 1024u)
 #define AVS_JOURNAL_LINE_MAX (16u * 1024u)
+
+/* The evidence key's length in bytes (HMAC-SHA-256 key). */
+#define AVS_EVKEY_LEN 32
 
 enum avs_journal_step {
     AVS_JSTEP_PLAN,                /* "plan": the ordered removals and the strategy */
@@ -114,6 +127,15 @@ struct avs_journal_check;
 int avs_journal_open(avs_journal **out, const char *path, const struct avs_journal_ident *ident,
                      struct avs_journal_check *check);
 
+/* As avs_journal_open(), with KEY (AVS_EVKEY_LEN bytes; NULL for an unkeyed journal, as
+ * avs_journal_open() does): every record appended carries its HMAC, and the existing records
+ * must be keyed and verify under KEY (a bad MAC is a broken journal: AVS_EFORMAT). A non-empty
+ * journal in the other format is refused with AVS_EFORMAT (CHECK says which it is). The key is
+ * copied and wiped on close. */
+int avs_journal_open_keyed(avs_journal **out, const char *path,
+                           const struct avs_journal_ident *ident,
+                           const unsigned char key[AVS_EVKEY_LEN], struct avs_journal_check *check);
+
 /* Appends one record stamped with avs_os_now() and returns 0 once it is flushed to the disk.
  * AVS_EINVAL for an out-of-range step or phase, AVS_ETOOBIG when the line would exceed
  * AVS_JOURNAL_LINE_MAX (nothing is written). When the file write fails the error is returned and
@@ -168,6 +190,8 @@ struct avs_journal_check {
     size_t records;    /* verified records */
     int64_t last_seq;  /* seq of the last verified record; 0 when none */
     char last_hash[AVS_SHA256_HEX_LEN + 1]; /* its line's hash; 64 zeros when none */
+    int keyed;        /* the records carry HMACs (0: "unkeyed, older format", or empty) */
+    int macs_checked; /* keyed, and every verified record's HMAC was checked under the key */
 };
 
 /* Verifies LEN bytes of journal DATA, line by line: each complete line must be one record as
@@ -179,6 +203,18 @@ struct avs_journal_check {
  * AVS_ENOMEM. */
 int avs_journal_verify(struct avs_journal_check *check, struct avs_journal_rec **out_recs,
                        size_t *out_count, const char *data, size_t len);
+
+/* As avs_journal_verify(), and with KEY (NULL: the public check only) the HMAC of every keyed
+ * record is checked too: a mismatch makes the journal broken at that line ("HMAC mismatch at
+ * record N"). Records of the other format than the first line's break it as well. */
+int avs_journal_verify_keyed(struct avs_journal_check *check, struct avs_journal_rec **out_recs,
+                             size_t *out_count, const char *data, size_t len,
+                             const unsigned char key[AVS_EVKEY_LEN]);
+
+/* Reads the journal at PATH and verifies it as avs_journal_verify_keyed() does. */
+int avs_journal_load_keyed(struct avs_journal_check *check, struct avs_journal_rec **out_recs,
+                           size_t *out_count, const char *path,
+                           const unsigned char key[AVS_EVKEY_LEN]);
 
 /* Reads the journal at PATH and verifies it as avs_journal_verify() does. AVS_ENOENT when
  * there is no journal; AVS_ETOOBIG beyond AVS_JOURNAL_MAX_BYTES. */

@@ -188,12 +188,20 @@ static int is_hex64(const char *s)
     return 1;
 }
 
-/* Fills R from the parsed object V. AVS_EFORMAT with *why set when V is not a record. */
-static int rec_from_json(struct avs_journal_rec *r, const struct avs_jv *v, const char **why)
+/* Fills R from the parsed object V; *keyed = 1 when it carries an "hmac" (a 14th key, last).
+ * AVS_EFORMAT with *why set when V is not a record. */
+static int rec_from_json(struct avs_journal_rec *r, int *keyed, const struct avs_jv *v,
+                         const char **why)
 {
     int rc;
-    if (v->type != AVS_JV_OBJECT || v->count != RECORD_KEYS) {
+    *keyed = v->type == AVS_JV_OBJECT && v->count == RECORD_KEYS + 1 &&
+             strcmp(v->members[RECORD_KEYS].key, "hmac") == 0;
+    if (v->type != AVS_JV_OBJECT || (v->count != RECORD_KEYS && !*keyed)) {
         *why = "not a record: wrong set of keys";
+        return AVS_EFORMAT;
+    }
+    if (*keyed && !is_hex64(avs_jv_str(&v->members[RECORD_KEYS].value))) {
+        *why = "bad \"hmac\"";
         return AVS_EFORMAT;
     }
     /* Exactly the documented keys, in the documented order: the writer never does otherwise. */
@@ -289,8 +297,36 @@ static void set_bad(struct avs_journal_check *c, enum avs_journal_status st, siz
     va_end(ap);
 }
 
+/* The end of every keyed line: ,"hmac":"<64 hex>"} */
+#define MAC_SUFFIX_LEN (9 + AVS_SHA256_HEX_LEN + 2)
+
+/* 1 when the keyed line L (N bytes) carries the HMAC under KEY of its unkeyed form. The parser
+ * accepted the line, so only the canonical spelling of the suffix remains to be checked. */
+static int mac_ok(const char *l, size_t n, const unsigned char *key)
+{
+    if (n < MAC_SUFFIX_LEN + 2 || memcmp(l + n - MAC_SUFFIX_LEN, ",\"hmac\":\"", 9) != 0 ||
+        memcmp(l + n - 2, "\"}", 2) != 0)
+        return 0;
+    unsigned char mac[AVS_SHA256_LEN];
+    char hex[AVS_SHA256_HEX_LEN + 1];
+    struct avs_hmac_sha256 h;
+    avs_hmac_sha256_init(&h, key, AVS_EVKEY_LEN);
+    avs_hmac_sha256_update(&h, l, n - MAC_SUFFIX_LEN);
+    avs_hmac_sha256_update(&h, "}", 1);
+    avs_hmac_sha256_final(&h, mac);
+    avs_sha256_hex(hex, mac);
+    return avs_ct_equal(hex, l + n - MAC_SUFFIX_LEN + 9, AVS_SHA256_HEX_LEN);
+}
+
 int avs_journal_verify(struct avs_journal_check *check, struct avs_journal_rec **out_recs,
                        size_t *out_count, const char *data, size_t len)
+{
+    return avs_journal_verify_keyed(check, out_recs, out_count, data, len, NULL);
+}
+
+int avs_journal_verify_keyed(struct avs_journal_check *check, struct avs_journal_rec **out_recs,
+                             size_t *out_count, const char *data, size_t len,
+                             const unsigned char key[AVS_EVKEY_LEN])
 {
     struct avs_journal_rec *recs = NULL;
     size_t count = 0, cap = 0;
@@ -338,8 +374,9 @@ int avs_journal_verify(struct avs_journal_check *check, struct avs_journal_rec *
         }
         struct avs_journal_rec r;
         const char *why = NULL;
+        int keyed = 0;
         memset(&r, 0, sizeof r);
-        prc = rec_from_json(&r, v, &why);
+        prc = rec_from_json(&r, &keyed, v, &why);
         avs_jv_free(v);
         if (prc) {
             rec_clear(&r);
@@ -370,6 +407,24 @@ int avs_journal_verify(struct avs_journal_check *check, struct avs_journal_rec *
                 set_bad(check, AVS_JOURNAL_BROKEN, line,
                         "chain broken: prev is not the SHA-256 of line %zu (it was changed)",
                         line - 1);
+            rec_clear(&r);
+            break;
+        }
+        if (line == 1) {
+            check->keyed = keyed;
+            check->macs_checked = keyed && key;
+        } else if (keyed != check->keyed) {
+            set_bad(check, AVS_JOURNAL_BROKEN, line,
+                    keyed ? "a keyed record in an unkeyed journal"
+                          : "an unkeyed record in a keyed journal (its HMAC was removed)");
+            rec_clear(&r);
+            break;
+        }
+        if (keyed && key && !mac_ok(start, n, key)) {
+            set_bad(check, AVS_JOURNAL_BROKEN, line,
+                    "HMAC mismatch at record %zu: not written with this machine's evidence key "
+                    "(changed, or forged)",
+                    line);
             rec_clear(&r);
             break;
         }
@@ -410,6 +465,13 @@ done:
 int avs_journal_load(struct avs_journal_check *check, struct avs_journal_rec **out_recs,
                      size_t *out_count, const char *path)
 {
+    return avs_journal_load_keyed(check, out_recs, out_count, path, NULL);
+}
+
+int avs_journal_load_keyed(struct avs_journal_check *check, struct avs_journal_rec **out_recs,
+                           size_t *out_count, const char *path,
+                           const unsigned char key[AVS_EVKEY_LEN])
+{
     char *data = NULL;
     size_t len = 0;
     if (out_recs) {
@@ -419,7 +481,7 @@ int avs_journal_load(struct avs_journal_check *check, struct avs_journal_rec **o
     int rc = avs_os_file_read_all(&data, &len, path, AVS_JOURNAL_MAX_BYTES);
     if (rc)
         return rc;
-    rc = avs_journal_verify(check, out_recs, out_count, data, len);
+    rc = avs_journal_verify_keyed(check, out_recs, out_count, data, len, key);
     free(data);
     return rc;
 }

@@ -344,4 +344,57 @@ int avs_os_random(void *buf, size_t len);
 int avs_os_reboot_marker_set(const char *run_id);
 int avs_os_reboot_marker_present(int *out, const char *run_id);
 
+/* ---------------------------------------------------------------------------------------------
+ * Evidence: the machine's evidence key, Event Log exports, the trust of AvSwap's folder
+ * ------------------------------------------------------------------------------------------- */
+
+/* Protects LEN bytes of DATA with DPAPI in machine scope (CryptProtectData with
+ * CRYPTPROTECT_LOCAL_MACHINE | CRYPTPROTECT_UI_FORBIDDEN): the blob opens on this machine only.
+ * *out (malloc'd, free() it) receives the blob, *out_len its size. */
+int avs_os_dpapi_protect(unsigned char **out, size_t *out_len, const void *data, size_t len);
+
+/* Opens a blob made by avs_os_dpapi_protect() on this machine. AVS_EMISMATCH when it does not
+ * open here (another machine's, damaged). The caller wipes (avs_os_secure_zero) and frees *out. */
+int avs_os_dpapi_unprotect(unsigned char **out, size_t *out_len, const void *data, size_t len);
+
+/* What an XML reader reports, node by node, to a consumer in core (core/evxml.h). Names are
+ * local names (no prefix), UTF-8. ATTRS holds N_ATTRS name/value pairs (ATTRS[2i] the name,
+ * ATTRS[2i+1] the value). TEXT is the decoded text (entities resolved) of one text or CDATA
+ * node, LEN bytes, not NUL-terminated. An empty element (<a/>) gives start then end. A non-zero
+ * return from a callback stops the reading and is returned. */
+struct avs_xml_handler {
+    int (*start)(void *ctx, const char *name, const char *const *attrs, size_t n_attrs);
+    int (*text)(void *ctx, const char *text, size_t len);
+    int (*end)(void *ctx, const char *name);
+};
+
+/* Reads the XML file at PATH (UTF-8 or UTF-16LE, with or without a BOM; one root element or
+ * a sequence of elements with none, as `wevtutil qe /f:xml` writes) with the system's XML
+ * reader (XmlLite; DTDs prohibited) and reports its nodes to H. AVS_EFORMAT when it is not
+ * well-formed XML, AVS_ETOOBIG beyond MAX bytes, AVS_EUNAVAIL without XmlLite. */
+int avs_os_xml_parse_file(const char *path, size_t max, const struct avs_xml_handler *h,
+                          void *ctx);
+
+/* Who may have written PATH: owner_ok when its owner is SYSTEM or Administrators; dacl_ok when
+ * its DACL allows nothing to anyone but SYSTEM and Administrators; dacl_protected when the DACL
+ * inherits nothing from the parent (SE_DACL_PROTECTED). OWNER receives the owner's SID as text
+ * ("S-1-5-32-544"). AVS_EACCES when the security descriptor may not be read (not elevated). */
+struct avs_os_trust {
+    int owner_ok;
+    int dacl_ok;
+    int dacl_protected;
+    char owner[192];
+};
+int avs_os_path_trust(struct avs_os_trust *out, const char *path);
+
+/* The names (not paths) of the entries of folder PATH, without "." and "..": *out is a
+ * malloc'd array of malloc'd strings (avs_os_names_free). AVS_ENOENT when PATH does not exist. */
+int avs_os_dir_list(char ***out, size_t *out_count, const char *path);
+void avs_os_names_free(char **names, size_t count);
+
+/* Renames the file or folder FROM to TO on the same volume (MoveFileExW, no copy, no
+ * replacing: AVS_EEXIST-like failure as AVS_EIO when TO exists), taking the backup and restore
+ * privileges when its DACL shuts Administrators out. Neither may be a reparse point. */
+int avs_os_path_move(const char *from, const char *to);
+
 #endif

@@ -152,8 +152,12 @@ static int open_journal(struct rctx *c)
 {
     struct avs_journal_check chk;
     struct avs_journal_rec *recs = NULL;
+    unsigned char key[AVS_EVKEY_LEN];
     size_t n = 0;
-    int rc = avs_journal_load(&chk, &recs, &n, c->journal_path);
+    int rc = avs_rem_evidence_key(c, key);
+    if (rc)
+        return rc;
+    rc = avs_journal_load_keyed(&chk, &recs, &n, c->journal_path, key);
     if (rc == AVS_ENOENT) {
         rc = 0;
         chk.status = AVS_JOURNAL_INTACT;
@@ -194,10 +198,11 @@ static int open_journal(struct rctx *c)
     if (c->r->resumed && (rc = avs_rem_scrub_interrupted(c)) != 0)
         goto done;
     struct avs_journal_ident id = {c->who.host, c->r->run_id, c->who.user_sid, c->who.user};
-    rc = avs_journal_open(&c->journal, c->journal_path, &id, NULL);
+    rc = avs_journal_open_keyed(&c->journal, c->journal_path, &id, key, NULL);
     if (rc)
         avs_rem_stop(c, AVS_EXIT_FAILED, "journal", avs_strerror(rc));
 done:
+    avs_os_secure_zero(key, sizeof key);
     avs_journal_recs_free(recs, n);
     return rc;
 }
@@ -528,6 +533,7 @@ static int run(struct rctx *c)
         const char *s[4] = {mode, AVS_VERSION, c->who.host, c->who.user};
         avs_rem_event(c, AVS_EV_RUN_STARTED, s, 4);
     }
+    avs_rem_evidence_events(c);
     if ((rc = avs_scan_run(&c->scan, c->o->catalog, c->o->catalog_desc)) != 0)
         return avs_rem_stop(c, AVS_EXIT_FAILED, "scan", avs_strerror(rc));
     c->have_scan = 1;
@@ -617,6 +623,7 @@ done:
     avs_run_state_free(&c.state);
     avs_os_identity_free(&c.who);
     avs_os_folders_free(&c.folders);
+    free(c.evidence_moved);
     free(c.data_dir);
     free(c.journal_path);
     free(c.logs_dir);

@@ -39,6 +39,8 @@ struct rctx {
     size_t n_unsafe; /* findings that cannot be removed safely */
     int reboot;      /* a removal needed a restart */
     int acted;       /* something was removed or installed in this invocation */
+    char *evidence_moved;  /* an older, unkeyed journal moved here (event after 3000) */
+    int evidence_key_new;  /* the evidence key was created by this run (event after 3000) */
 };
 
 /* Appends a journal record and writes event ID (0: none) whose insertion strings are the run ID,
@@ -89,5 +91,14 @@ int avs_rem_scrub_interrupted(struct rctx *c);
 /* 1 when F is an approved product or the replacement, which is never removed (remediate_guard.c);
  * WHY (WHY_LEN bytes) then says which and how it was recognised. */
 int avs_rem_guarded(struct rctx *c, const struct avs_finding *f, char *why, size_t why_len);
+
+/* The evidence key for this run's journal (remediate_evidence.c): an older, unkeyed journal
+ * moved aside, the key loaded or created, each with its event. 0, or an error after the run
+ * was stopped (avs_rem_stop) with the reason. */
+int avs_rem_evidence_key(struct rctx *c, unsigned char key[AVS_EVKEY_LEN]);
+
+/* The events of what avs_rem_evidence_key() did (3031, 3032), once the run has started (3000
+ * comes first); frees what it kept. */
+void avs_rem_evidence_events(struct rctx *c);
 
 #endif

@@ -133,3 +133,69 @@ void avs_sha256_hex_of(char out[AVS_SHA256_HEX_LEN + 1], const void *data, size_
     avs_sha256(d, data, len);
     avs_sha256_hex(out, d);
 }
+
+/* ---------------------------------------------------------------------------------------------
+ * HMAC-SHA-256
+ * ------------------------------------------------------------------------------------------- */
+
+/* Overwrites LEN bytes at P in a way the optimiser keeps: key material must not linger. */
+static void wipe(void *p, size_t len)
+{
+    volatile unsigned char *v = p;
+    while (len--)
+        *v++ = 0;
+}
+
+void avs_hmac_sha256_init(struct avs_hmac_sha256 *c, const void *key, size_t key_len)
+{
+    unsigned char k[64], ikey[64];
+    memset(k, 0, sizeof k);
+    if (key_len > sizeof k)
+        avs_sha256(k, key, key_len);
+    else if (key_len)
+        memcpy(k, key, key_len);
+    for (size_t i = 0; i < sizeof k; i++) {
+        ikey[i] = (unsigned char)(k[i] ^ 0x36);
+        c->okey[i] = (unsigned char)(k[i] ^ 0x5c);
+    }
+    avs_sha256_init(&c->inner);
+    avs_sha256_update(&c->inner, ikey, sizeof ikey);
+    wipe(k, sizeof k);
+    wipe(ikey, sizeof ikey);
+}
+
+void avs_hmac_sha256_update(struct avs_hmac_sha256 *c, const void *data, size_t len)
+{
+    avs_sha256_update(&c->inner, data, len);
+}
+
+void avs_hmac_sha256_final(struct avs_hmac_sha256 *c, unsigned char out[AVS_SHA256_LEN])
+{
+    unsigned char ih[AVS_SHA256_LEN];
+    struct avs_sha256 outer;
+    avs_sha256_final(&c->inner, ih);
+    avs_sha256_init(&outer);
+    avs_sha256_update(&outer, c->okey, sizeof c->okey);
+    avs_sha256_update(&outer, ih, sizeof ih);
+    avs_sha256_final(&outer, out);
+    wipe(ih, sizeof ih);
+    wipe(c, sizeof *c);
+}
+
+void avs_hmac_sha256(unsigned char out[AVS_SHA256_LEN], const void *key, size_t key_len,
+                     const void *data, size_t len)
+{
+    struct avs_hmac_sha256 c;
+    avs_hmac_sha256_init(&c, key, key_len);
+    avs_hmac_sha256_update(&c, data, len);
+    avs_hmac_sha256_final(&c, out);
+}
+
+int avs_ct_equal(const void *a, const void *b, size_t len)
+{
+    const unsigned char *x = a, *y = b;
+    unsigned char d = 0;
+    for (size_t i = 0; i < len; i++)
+        d |= (unsigned char)(x[i] ^ y[i]);
+    return d == 0;
+}

@@ -35,4 +35,28 @@ void avs_sha256_hex(char out[AVS_SHA256_HEX_LEN + 1], const unsigned char digest
 /* One shot to hex: the lowercase hex digest of LEN bytes of DATA. */
 void avs_sha256_hex_of(char out[AVS_SHA256_HEX_LEN + 1], const void *data, size_t len);
 
+/* ---------------------------------------------------------------------------------------------
+ * HMAC-SHA-256 (RFC 2104, FIPS 198-1): the journal's keyed MAC under the machine's evidence key.
+ * ------------------------------------------------------------------------------------------- */
+
+struct avs_hmac_sha256 {
+    struct avs_sha256 inner;
+    unsigned char okey[64]; /* the key XOR opad, kept for the outer hash */
+};
+
+/* Starts a MAC under KEY (KEY_LEN bytes, any length: longer than 64 bytes it is hashed first). */
+void avs_hmac_sha256_init(struct avs_hmac_sha256 *c, const void *key, size_t key_len);
+void avs_hmac_sha256_update(struct avs_hmac_sha256 *c, const void *data, size_t len);
+
+/* Writes the MAC to OUT and wipes C. */
+void avs_hmac_sha256_final(struct avs_hmac_sha256 *c, unsigned char out[AVS_SHA256_LEN]);
+
+/* One shot: the MAC of LEN bytes of DATA under KEY. */
+void avs_hmac_sha256(unsigned char out[AVS_SHA256_LEN], const void *key, size_t key_len,
+                     const void *data, size_t len);
+
+/* 1 when the LEN bytes at A and B are equal, in time that does not depend on where they differ
+ * (MACs are compared with it). */
+int avs_ct_equal(const void *a, const void *b, size_t len);
+
 #endif

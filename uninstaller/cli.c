@@ -40,9 +40,12 @@ static void help(FILE *out)
         "      The last or current remediation: phase, each product, replacement, restart.\n"
         "      A run that ended compliant is checked again now (replacement running and\n"
         "      installed, Security Center, a fresh scan): compliant only if it still is.\n"
-        "  avswap evidence verify\n"
-        "      Check the journal's hash chain: exit 0 when intact, 1603 naming the first bad "
-        "record.\n"
+        "  avswap evidence verify [--journal FILE] [--events FILE]\n"
+        "      Check the journal's hash chain and, when keyed, every record's HMAC under this\n"
+        "      computer's evidence key: exit 0 when intact, 1603 naming the first bad record.\n"
+        "      --events FILE  also check it record by record against an Event Log export\n"
+        "                     (wevtutil qe AvSwap /f:xml > FILE, here or on a WEF collector)\n"
+        "      --journal FILE another journal (one moved aside) instead of this computer's\n"
         "  avswap evidence export FILE\n"
         "      Write the journal, gzip-compressed JSON lines, for an auditor.\n"
         "  avswap --help | --version\n"
@@ -75,6 +78,14 @@ int avs_cli_main(int argc, char **argv, FILE *out, FILE *err)
     if (strcmp(cmd, "--version") == 0) {
         fputs("avswap " AVS_VERSION "\n", out);
         return AVS_EXIT_OK;
+    }
+    /* AvSwap's folder is checked before anything reads or writes it. A scan does not use it:
+     * it goes on whatever the check found. */
+    if (strcmp(cmd, "scan") == 0 || strcmp(cmd, "remediate") == 0 ||
+        strcmp(cmd, "status") == 0 || strcmp(cmd, "evidence") == 0) {
+        int code = avs_cli_folder_check(cmd, err);
+        if (code && strcmp(cmd, "scan") != 0)
+            return code;
     }
     if (strcmp(cmd, "scan") == 0)
         return avs_cmd_scan(argc - 2, argv + 2, out, err);

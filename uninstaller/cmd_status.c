@@ -184,7 +184,7 @@ int avs_cmd_status(int argc, char **argv, FILE *out, FILE *err)
     }
     memset(&st, 0, sizeof st);
     memset(&chk, 0, sizeof chk);
-    int rc = avs_journal_load(&chk, &recs, &n, path);
+    int rc = avs_cli_journal_load(&chk, &recs, &n, path);
     if (rc && rc != AVS_ENOENT) {
         fprintf(err, "avswap status: cannot read the journal %s: %s\n", path, avs_strerror(rc));
         code = AVS_EXIT_FAILED;
@@ -217,57 +217,6 @@ done:
     free(cat_desc);
     avs_run_state_free(&st);
     avs_journal_recs_free(recs, n);
-    free(path);
-    return code;
-}
-
-int avs_cmd_evidence(int argc, char **argv, FILE *out, FILE *err)
-{
-    struct avs_journal_check chk;
-    char *path = NULL;
-    int code = AVS_EXIT_FAILED, rc;
-
-    memset(&chk, 0, sizeof chk);
-    if (argc == 1 && strcmp(argv[0], "verify") == 0) {
-        if (!(path = avs_cli_journal_path()))
-            return AVS_EXIT_FAILED;
-        rc = avs_journal_load(&chk, NULL, NULL, path);
-    } else if (argc == 2 && strcmp(argv[0], "export") == 0) {
-        if (!(path = avs_cli_journal_path()))
-            return AVS_EXIT_FAILED;
-        rc = avs_journal_export(&chk, path, argv[1]);
-    } else {
-        fputs("avswap evidence: expected 'verify' or 'export FILE'\n"
-              "Try 'avswap --help' for the list of commands and options.\n",
-              err);
-        return AVS_EXIT_USAGE;
-    }
-    if (rc) {
-        if (rc == AVS_ENOENT)
-            fprintf(err, "avswap evidence %s: no journal at %s\n", argv[0], path);
-        else
-            fprintf(err, "avswap evidence %s: cannot read the journal %s: %s\n", argv[0], path,
-                    avs_strerror(rc));
-        goto done;
-    }
-    if (argv[0][0] == 'e')
-        fprintf(out, "Exported %zu verified record(s) to %s (gzip-compressed JSON lines)\n",
-                chk.records, argv[1]);
-    if (chk.status == AVS_JOURNAL_INTACT) {
-        fprintf(out,
-                "Journal intact: %zu record(s), chain verified; last record seq %" PRId64
-                ", SHA-256 %s\n",
-                chk.records, chk.last_seq, chk.last_hash);
-        code = AVS_EXIT_OK;
-    } else {
-        fprintf(out, "Journal NOT intact: line %zu %s: %s (%zu record(s) before it verified)\n",
-                chk.bad_line,
-                chk.status == AVS_JOURNAL_TORN ? "is torn" : "is the first bad record", chk.why,
-                chk.records);
-        /* An export succeeded even so: the auditor gets what is there, damage included. */
-        code = argv[0][0] == 'e' ? AVS_EXIT_OK : AVS_EXIT_FAILED;
-    }
-done:
     free(path);
     return code;
 }

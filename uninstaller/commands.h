@@ -5,6 +5,7 @@
 #include <stdio.h>
 
 #include "catalog.h"
+#include "journal.h"
 #include "remediate.h"
 #include "scan.h"
 
@@ -15,6 +16,16 @@ int avs_cmd_evidence(int argc, char **argv, FILE *out, FILE *err);
 
 /* The journal's path: %ProgramData%\AvSwap\journal.jsonl (malloc'd, or NULL). */
 char *avs_cli_journal_path(void);
+
+/* Loads and verifies the journal at PATH with this machine's evidence key when it can be read
+ * (HMACs checked), else the public chain only (cmd_evidence.c). */
+int avs_cli_journal_load(struct avs_journal_check *chk, struct avs_journal_rec **recs,
+                         size_t *n, const char *path);
+
+/* The check of AvSwap's folder every command that touches it starts with: untrusted items
+ * moved aside, each with event 3030. 0 to go on, or an exit code (a move failed: event 9011).
+ * CMD names the command in messages. */
+int avs_cli_folder_check(const char *cmd, FILE *err);
 
 /* Loads the built-in catalog and, when PATH is not NULL, merges the administrator's file,
  * checked against PIN (--catalog-sha256, may be NULL) first. *desc receives "built-in" or

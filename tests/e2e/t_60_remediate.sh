@@ -152,8 +152,8 @@ t_remediate_defender_compliant() {
     gzip -dc "$E2E_RES/defender-export.gz" | cmp -s - "$(e2e_journal "$p")" ||
         fail "the exported lines differ from the journal"
 
-    # A record changed after the fact (KES's removal, line 6, now says it failed): the chain
-    # breaks at the next line, which verify names, exiting 1603.
+    # A record changed after the fact (KES's removal, line 6, now says it failed): its HMAC no
+    # longer matches, and verify names it, exiting 1603.
     local jp
     jp=$(e2e_journal "$p")
     jq -e -s '.[5] | .seq == 6 and .step == "remove" and .phase == "end" and .outcome == 0' "$jp" >/dev/null ||
@@ -162,7 +162,7 @@ t_remediate_defender_compliant() {
     r=$E2E_RES/defender-tampered
     e2e_run "$r" "$p" evidence verify
     expect_code "$r" 1603
-    grep -q 'line 7 is the first bad record' "$r.out" || fail "evidence verify does not name line 7: $(head -c 300 "$r.out")"
+    grep -q 'line 6 is the first bad record: HMAC mismatch at record 6' "$r.out" || fail "evidence verify does not name line 6: $(head -c 300 "$r.out")"
     avs_wine_stop "$p"
 }
 e2e_test remediate-defender-compliant t_remediate_defender_compliant

@@ -207,3 +207,28 @@ int avs_os_file_write_atomic(const char *path, const void *data, size_t len)
     struct file *f = find_or_add(path);
     return f ? replace(f, data, len) : AVS_ENOMEM;
 }
+
+const char *fake_fs_path_at(size_t i)
+{
+    return i < nfiles ? files[i].path : NULL;
+}
+
+int fake_fs_rename(const char *from, const char *to)
+{
+    size_t fl = strlen(from), tl = strlen(to);
+    int moved = 0;
+    for (size_t i = 0; i < nfiles; i++) {
+        const char *p = files[i].path;
+        if (strncmp(p, from, fl) != 0 || (p[fl] != '\0' && p[fl] != '\\'))
+            continue;
+        char *np = malloc(tl + strlen(p + fl) + 1);
+        if (!np)
+            return AVS_ENOMEM;
+        memcpy(np, to, tl);
+        memcpy(np + tl, p + fl, strlen(p + fl) + 1);
+        free(files[i].path);
+        files[i].path = np;
+        moved = 1;
+    }
+    return moved ? 0 : AVS_ENOENT;
+}

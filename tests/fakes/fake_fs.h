@@ -43,4 +43,10 @@ void fake_fs_fail_next(enum fake_fs_op op, int err);
 /* How many times avs_os_file_append_durable was called since the last reset. */
 unsigned fake_fs_append_calls(void);
 
+/* The path of file number I (0-based, in no particular order), NULL past the last one. */
+const char *fake_fs_path_at(size_t i);
+
+/* Renames the file FROM, or every file under the folder FROM, to TO. AVS_ENOENT when none. */
+int fake_fs_rename(const char *from, const char *to);
+
 #endif

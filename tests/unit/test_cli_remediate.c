@@ -148,8 +148,10 @@ Test(cli_remediate, evidence_verify_names_the_first_bad_record)
     free(copy);
     const char *verify[] = {"evidence", "verify", NULL};
     cr_expect_eq(avswap(verify), AVS_EXIT_FAILED);
-    cr_expect(strstr(out_text, "Journal NOT intact: line 4 is the first bad record") != NULL,
-              "the chain breaks at the record after the edit: %s", out_text);
+    /* The record's HMAC no longer matches: the edited record itself is named. */
+    cr_expect(strstr(out_text, "Journal NOT intact: line 3 is the first bad record: HMAC "
+                               "mismatch at record 3") != NULL,
+              "the edited record is named: %s", out_text);
 }
 
 Test(cli_remediate, evidence_without_a_journal)
