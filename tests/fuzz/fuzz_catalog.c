@@ -59,7 +59,6 @@ static void lookups(const struct avs_catalog *cat, const char *text, size_t len)
         (void)avs_catalog_match_component(cat, name, 1);
         (void)avs_catalog_approved_by_service(cat, name);
         (void)avs_catalog_approved_by_name(cat, name);
-        (void)avs_catalog_is_self(name, name);
         free(name);
         pos = end + 1;
     }

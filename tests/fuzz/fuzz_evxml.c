@@ -32,8 +32,8 @@ static const char *const STRINGS[] = {
     "4294967296",
     "-1",
     "seq 1, SHA-256 0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
-    "seq 9223372036854775807, SHA-256 "
-    "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+    ("seq 9223372036854775807, SHA-256 "
+     "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"),
     "PC1.corp.example",
 };
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
