@@ -39,6 +39,7 @@ struct rctx {
     size_t n_unsafe; /* findings that cannot be removed safely */
     int reboot;      /* a removal needed a restart */
     int acted;       /* something was removed or installed in this invocation */
+    char exe_why[600]; /* the last EXE uninstaller refusal, when its reason names data */
 };
 
 /* Appends a journal record and writes event ID (0: none) whose insertion strings are the run ID,
