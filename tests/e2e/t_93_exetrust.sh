@@ -118,7 +118,7 @@ t_exetrust_only_vendor_signed_machine_uninstallers_run() {
                 and (.strings[3] | endswith("\\uninst.exe")) and (.strings[4] | contains($why)))' \
             --arg n "$1" --arg k "$2" --arg why "$3"
     }
-    _xt_refused "Kaspersky Password Manager" '^HKU\\\\S-1-5-21-.*\\\\AvsXtUser$' "per-user"
+    _xt_refused "Kaspersky Password Manager" '^HKU\\S-1-5-21-.*\\AvsXtUser$' "per-user"
     _xt_refused "Kaspersky Total Security" 'AvsXtKts$' "not Authenticode-signed (WinVerifyTrust 0x800B0100)"
     _xt_refused "Kaspersky Internet Security" 'AvsXtKis$' "O=Contoso Ltd, C=US"
     _xt_refused "Kaspersky Anti-Virus" 'AvsXtKav$' "changed after it was signed (WinVerifyTrust 0x80096010)"
