@@ -335,7 +335,6 @@ int avs_os_random(void *buf, size_t len);
 int avs_os_reboot_marker_set(const char *run_id);
 int avs_os_reboot_marker_present(int *out, const char *run_id);
 
-
 /* ---------------------------------------------------------------------------------------------
  * Programs AvSwap runs elevated: Authenticode signature and who may write them
  * ------------------------------------------------------------------------------------------- */
@@ -367,8 +366,7 @@ typedef struct avs_os_held_file avs_os_held_file;
  * (WINTRUST_FILE_INFO.hFile), without network retrieval. Returns 0 with *OUT open (close with
  * avs_os_held_file_close, or hand it to avs_os_process_run_held) and *SIG filled whatever the
  * verdict: the caller decides. AVS_ENOENT when PATH does not exist. */
-int avs_os_file_open_signed(avs_os_held_file **out, struct avs_os_signature *sig,
-                            const char *path);
+int avs_os_file_open_signed(avs_os_held_file **out, struct avs_os_signature *sig, const char *path);
 void avs_os_held_file_close(avs_os_held_file *file);
 
 /* As avs_os_process_run, with HELD (the program APP opened by avs_os_file_open_signed, or

@@ -39,7 +39,8 @@ struct rctx {
     size_t n_unsafe; /* findings that cannot be removed safely */
     int reboot;      /* a removal needed a restart */
     int acted;       /* something was removed or installed in this invocation */
-    char exe_why[600]; /* the last EXE uninstaller refusal, when its reason names data */
+    /* The last EXE uninstaller refusal, when its reason names data (remediate_remove.c). */
+    char exe_why[600];
 };
 
 /* Appends a journal record and writes event ID (0: none) whose insertion strings are the run ID,

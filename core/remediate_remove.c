@@ -273,8 +273,8 @@ done:
 /* Runs X's program, held open since its signature was checked, with the catalog's args. */
 static int remove_exe(struct exe_check *x, int *result)
 {
-    int rc = avs_os_process_run_held(result, x->cmd.app, x->cmd.cmdline, AVS_EXE_TIMEOUT_MS,
-                                     x->held);
+    int rc =
+        avs_os_process_run_held(result, x->cmd.app, x->cmd.cmdline, AVS_EXE_TIMEOUT_MS, x->held);
     x->held = NULL; /* closed by avs_os_process_run_held once the process started */
     if (rc == AVS_ETIMEDOUT) {
         *result = 1460; /* ERROR_TIMEOUT: the job object ended the uninstaller */

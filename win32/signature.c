@@ -70,8 +70,8 @@ static int api_load(struct trust_api *a)
         return err;
     }
     a->verify = (win_verify_trust_fn)(void (*)(void))GetProcAddress(a->wintrust, "WinVerifyTrust");
-    a->prov_data = (prov_data_fn)(void (*)(void))GetProcAddress(a->wintrust,
-                                                                "WTHelperProvDataFromStateData");
+    a->prov_data =
+        (prov_data_fn)(void (*)(void))GetProcAddress(a->wintrust, "WTHelperProvDataFromStateData");
     a->prov_signer = (prov_signer_fn)(void (*)(void))GetProcAddress(
         a->wintrust, "WTHelperGetProvSignerFromChain");
     a->prov_cert =
@@ -170,8 +170,7 @@ static int verify(struct avs_os_signature *sig, const struct trust_api *a, HANDL
     return err;
 }
 
-int avs_os_file_open_signed(avs_os_held_file **out, struct avs_os_signature *sig,
-                            const char *path)
+int avs_os_file_open_signed(avs_os_held_file **out, struct avs_os_signature *sig, const char *path)
 {
     *out = NULL;
     memset(sig, 0, sizeof *sig);
@@ -252,14 +251,14 @@ static int admin_only(int *out_safe, const wchar_t *w, PSID ti)
     PSID owner = NULL;
     PACL dacl = NULL;
     PSECURITY_DESCRIPTOR sd = NULL;
-    HANDLE h = CreateFileW(w, READ_CONTROL, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE,
-                           NULL, OPEN_EXISTING,
-                           FILE_FLAG_BACKUP_SEMANTICS | FILE_FLAG_OPEN_REPARSE_POINT, NULL);
+    HANDLE h =
+        CreateFileW(w, READ_CONTROL, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, NULL,
+                    OPEN_EXISTING, FILE_FLAG_BACKUP_SEMANTICS | FILE_FLAG_OPEN_REPARSE_POINT, NULL);
     if (h == INVALID_HANDLE_VALUE)
         return avs_win32_last_error();
-    DWORD rc = GetSecurityInfo(h, SE_FILE_OBJECT,
-                               OWNER_SECURITY_INFORMATION | DACL_SECURITY_INFORMATION, &owner,
-                               NULL, &dacl, NULL, &sd);
+    DWORD rc =
+        GetSecurityInfo(h, SE_FILE_OBJECT, OWNER_SECURITY_INFORMATION | DACL_SECURITY_INFORMATION,
+                        &owner, NULL, &dacl, NULL, &sd);
     CloseHandle(h);
     if (rc != ERROR_SUCCESS)
         return avs_win32_error(rc) ? avs_win32_error(rc) : AVS_EIO;

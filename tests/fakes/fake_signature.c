@@ -112,8 +112,7 @@ void avs_os_signature_free(struct avs_os_signature *sig)
     memset(sig, 0, sizeof *sig);
 }
 
-int avs_os_file_open_signed(avs_os_held_file **out, struct avs_os_signature *sig,
-                            const char *path)
+int avs_os_file_open_signed(avs_os_held_file **out, struct avs_os_signature *sig, const char *path)
 {
     struct avs_os_path_facts facts;
     *out = NULL;
@@ -192,8 +191,7 @@ int avs_os_path_admin_only(char **out_unsafe, const char *path, const char *top)
     /* The real check walks from PATH upwards: the deepest writable path is named first. */
     const char *worst = NULL;
     for (size_t i = 0; i < S.n_writable; i++)
-        if (on_chain(S.writable[i], path, top) &&
-            (!worst || strlen(S.writable[i]) > strlen(worst)))
+        if (on_chain(S.writable[i], path, top) && (!worst || strlen(S.writable[i]) > strlen(worst)))
             worst = S.writable[i];
     if (worst)
         *out_unsafe = fake_xstrdup(worst);

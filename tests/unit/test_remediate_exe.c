@@ -120,10 +120,10 @@ struct signer_case {
 ParameterizedTestParameters(remediate_exe, signers)
 {
     static struct signer_case cases[] = {
-        {"AO Kaspersky Lab", "RU", 1},  {"Kaspersky Lab ZAO", "RU", 1},
-        {"Kaspersky Lab", "RU", 1},     {"ao kaspersky lab", "ru", 1},
-        {"AO Kaspersky Lab", "US", 0},  {"Kaspersky Labs", "RU", 0},
-        {"Contoso Ltd", "US", 0},       {"AO Kaspersky Lab Evil", "RU", 0},
+        {"AO Kaspersky Lab", "RU", 1}, {"Kaspersky Lab ZAO", "RU", 1},
+        {"Kaspersky Lab", "RU", 1},    {"ao kaspersky lab", "ru", 1},
+        {"AO Kaspersky Lab", "US", 0}, {"Kaspersky Labs", "RU", 0},
+        {"Contoso Ltd", "US", 0},      {"AO Kaspersky Lab Evil", "RU", 0},
     };
     return cr_make_param_array(struct signer_case, cases, sizeof cases / sizeof cases[0]);
 }

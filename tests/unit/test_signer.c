@@ -10,7 +10,7 @@
 
 struct parse_case {
     char text[120];
-    char why[48]; /* "": valid; else part of the reason */
+    char why[48];                   /* "": valid; else part of the reason */
     char o[48], l[24], s[24], c[8]; /* expected fields ("-": absent) */
 };
 
@@ -23,8 +23,8 @@ ParameterizedTestParameters(signer, parse)
         {"C=RU, S=Moscow, L=Moscow, O=Kaspersky Lab", "", "Kaspersky Lab", "Moscow", "Moscow",
          "RU"},
         {"O=\"Example, Inc.\", C=US", "", "Example, Inc.", "-", "-", "US"},
-        {"O=\xd0\x90\xd0\x9e \xd0\x9b\xd0\xb0\xd0\xb1", "", "\xd0\x90\xd0\x9e \xd0\x9b\xd0\xb0\xd0\xb1",
-         "-", "-", "-"},
+        {"O=\xd0\x90\xd0\x9e \xd0\x9b\xd0\xb0\xd0\xb1", "",
+         "\xd0\x90\xd0\x9e \xd0\x9b\xd0\xb0\xd0\xb1", "-", "-", "-"},
         {"", "empty", "", "", "", ""},
         {"   ", "empty", "", "", "", ""},
         {"C=RU", "no organisation", "", "", "", ""},
@@ -169,9 +169,12 @@ ParameterizedTestParameters(signer, catalog_key)
     static struct cat_case cases[] = {
         {"[vendor]\nsigner = O=Contoso Ltd, C=US\n", ""},
         {"[vendor]\nsigner = O=A\nsigner = O=B, L=X\n", ""},
-        {"[vendor]\nsigner = C=US\n", "site.txt:2: signer 'C=US' is not valid: it names no organisation"},
-        {"[vendor]\npublisher = X\nsigner = CN=Contoso\n", "site.txt:3: signer 'CN=Contoso' is not valid"},
-        {"[vendor]\nsigner = O=A, O=B\n", "site.txt:2: signer 'O=A, O=B' is not valid: a field is given twice"},
+        {"[vendor]\nsigner = C=US\n",
+         "site.txt:2: signer 'C=US' is not valid: it names no organisation"},
+        {"[vendor]\npublisher = X\nsigner = CN=Contoso\n",
+         "site.txt:3: signer 'CN=Contoso' is not valid"},
+        {"[vendor]\nsigner = O=A, O=B\n",
+         "site.txt:2: signer 'O=A, O=B' is not valid: a field is given twice"},
         {"[product x]\nsigner = O=A\n", "site.txt:2: unknown key 'signer' in a [product] section"},
     };
     return cr_make_param_array(struct cat_case, cases, sizeof cases / sizeof cases[0]);

@@ -46,11 +46,13 @@ ParameterizedTestParameters(uninstall_cmd, table)
          "\"c:\\PROGRAM FILES\\KL\\Un.EXE\" /s"},
         /* whatever the registry's arguments say, they are dropped (attack 2: a stock signed
          * program given arguments that start another program) */
-        {"  \"" PF "KL\\un.exe\"   /log \"C:\\a b.log\" KEY=%X%  ", "", "/s", 0, "", PF "KL\\un.exe",
-         "\"" PF "KL\\un.exe\" /s"},
+        {"  \"" PF "KL\\un.exe\"   /log \"C:\\a b.log\" KEY=%X%  ", "", "/s", 0, "",
+         PF "KL\\un.exe", "\"" PF "KL\\un.exe\" /s"},
         {"\"" PF "Mozilla Firefox\\firefox.exe\" -osint -url \"file:///C:/x.exe\"", "", "-silent",
-         0, "", PF "Mozilla Firefox\\firefox.exe", "\"" PF "Mozilla Firefox\\firefox.exe\" -silent"},
-        {"\"" PF "KL\\avp.exe\" /x\n/y", "", "/s", 0, "", PF "KL\\avp.exe", "\"" PF "KL\\avp.exe\" /s"},
+         0, "", PF "Mozilla Firefox\\firefox.exe",
+         "\"" PF "Mozilla Firefox\\firefox.exe\" -silent"},
+        {"\"" PF "KL\\avp.exe\" /x\n/y", "", "/s", 0, "", PF "KL\\avp.exe",
+         "\"" PF "KL\\avp.exe\" /s"},
         {"", "\"" PF "KL\\un.exe\" \"C:\\Windows\\System32\\cmd.exe\" /c calc", "/S", 0, "",
          PF "KL\\un.exe", "\"" PF "KL\\un.exe\" /S"},
         {"\"" PF "\xd0\x9b\xd0\xb0\xd0\xb1\\avp.exe\" /s", "", "/s", 0, "",
@@ -178,17 +180,17 @@ Test(uninstall_cmd, args_are_kept_and_bounded)
     memcpy(src, "\"" PF "KL\\un.exe\" ", head);
     memset(src + head, 'a', 2048);
     src[head + 2048] = '\0';
-    cr_assert_eq(avs_uninstall_cmd_build(&cmd, &why, "\"" PF "KL\\un.exe\"", NULL, src + head,
-                                         &folders),
-                 0, "2048 bytes of arguments are allowed");
+    cr_assert_eq(
+        avs_uninstall_cmd_build(&cmd, &why, "\"" PF "KL\\un.exe\"", NULL, src + head, &folders), 0,
+        "2048 bytes of arguments are allowed");
     cr_expect_eq(strlen(cmd.args), 2048);
     avs_uninstall_cmd_free(&cmd);
 
     src[head + 2048] = 'a';
     src[head + 2049] = '\0';
-    cr_assert_eq(avs_uninstall_cmd_build(&cmd, &why, "\"" PF "KL\\un.exe\"", NULL, src + head,
-                                         &folders),
-                 AVS_EUNSAFE);
+    cr_assert_eq(
+        avs_uninstall_cmd_build(&cmd, &why, "\"" PF "KL\\un.exe\"", NULL, src + head, &folders),
+        AVS_EUNSAFE);
     cr_expect(strstr(why, "longer than 2048") != NULL, "%s", why);
 }
 
@@ -230,9 +232,9 @@ Test(uninstall_cmd, package_cache_is_flagged)
 {
     struct avs_uninstall_cmd cmd;
     const char *why;
-    cr_assert_eq(avs_uninstall_cmd_build(&cmd, &why, "\"" CACHE GUID "\\setup.exe\"", NULL, "/s",
-                                         &folders),
-                 0);
+    cr_assert_eq(
+        avs_uninstall_cmd_build(&cmd, &why, "\"" CACHE GUID "\\setup.exe\"", NULL, "/s", &folders),
+        0);
     cr_expect_eq(cmd.package_cache, 1);
     avs_uninstall_cmd_free(&cmd);
     cr_assert_eq(avs_uninstall_cmd_build(&cmd, &why, "\"" PF "KL\\un.exe\"", NULL, "/s", &folders),
