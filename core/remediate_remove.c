@@ -308,7 +308,7 @@ int avs_rem_remove(struct rctx *c, const struct avs_finding *f)
             exe_check_free(&x);
             return rc;
         }
-        why = rc ? x.why : NULL;
+        why = rc ? (x.why ? x.why : avs_strerror(rc)) : NULL;
     } else if (!avs_rem_removable(c, f, &why) && !why) {
         why = "it cannot be removed";
     }
