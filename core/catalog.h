@@ -7,6 +7,7 @@
 #include <stddef.h>
 
 #include "buf.h"
+#include "signer.h"
 
 enum avs_role {
     AVS_ROLE_PROTECTION, /* anti-virus / endpoint protection: removed first */
@@ -61,6 +62,8 @@ struct avs_catalog {
     size_t n_components;
     struct avs_cat_approved *approved;
     size_t n_approved;
+    struct avs_signer *signers; /* [vendor] signer: who may sign an EXE uninstaller AvSwap runs */
+    size_t n_signers;
 };
 
 /* Limits on a catalog file; larger inputs are refused with a message. */

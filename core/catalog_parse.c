@@ -109,6 +109,9 @@ void avs_catalog_free(struct avs_catalog *cat)
     for (size_t i = 0; i < cat->n_approved; i++)
         free_approved(&cat->approved[i]);
     free(cat->approved);
+    for (size_t i = 0; i < cat->n_signers; i++)
+        avs_signer_free(&cat->signers[i]);
+    free(cat->signers);
     memset(cat, 0, sizeof *cat);
 }
 
@@ -159,7 +162,8 @@ static int parse_yesno(int *out, const char *v)
 
 static size_t entries(const struct avs_catalog *c)
 {
-    return c->n_publishers + c->n_registry_roots + c->n_products + c->n_components + c->n_approved;
+    return c->n_publishers + c->n_registry_roots + c->n_products + c->n_components + c->n_approved +
+           c->n_signers;
 }
 
 /* Checks the section that just ended for its required keys. */
@@ -366,6 +370,25 @@ static int product_key(struct parser *p, const char *k, const char *v)
     return fail(p, "unknown key '%s' in a [product] section", k);
 }
 
+/* [vendor] signer = O=..., L=..., S=..., C=... (core/signer.h). */
+static int vendor_signer(struct parser *p, const char *v)
+{
+    struct avs_signer s;
+    const char *why = NULL;
+    int rc = avs_signer_parse(&s, &why, v);
+    if (rc == AVS_EFORMAT)
+        return fail(p, "signer '%s' is not valid: %s", v, why);
+    if (rc)
+        return rc;
+    struct avs_signer *x = grow_one(&p->add.signers, &p->add.n_signers, sizeof *x);
+    if (!x) {
+        avs_signer_free(&s);
+        return AVS_ENOMEM;
+    }
+    *x = s;
+    return 0;
+}
+
 static int line_body(struct parser *p, char *s)
 {
     avs_str_trim(s);
@@ -396,7 +419,9 @@ static int line_body(struct parser *p, char *s)
                 return fail(p, "registry root '%s' must be a key path under SOFTWARE\\", v);
             return push_str(&p->add.registry_roots, &p->add.n_registry_roots, v);
         }
-        return fail(p, "unknown key '%s' in [vendor] (expected publisher or registry)", k);
+        if (strcmp(k, "signer") == 0)
+            return vendor_signer(p, v);
+        return fail(p, "unknown key '%s' in [vendor] (expected publisher, registry or signer)", k);
     case SEC_PRODUCT: return product_key(p, k, v);
     case SEC_COMPONENT: {
         struct avs_cat_component *x = &p->add.components[p->add.n_components - 1];
@@ -494,6 +519,10 @@ static int merge(struct avs_catalog *cat, struct avs_catalog *add)
     if (!(g = realloc(cat->registry_roots, (nr ? nr : 1) * sizeof *cat->registry_roots)))
         return AVS_ENOMEM;
     cat->registry_roots = g;
+    size_t ns = cat->n_signers + add->n_signers;
+    if (!(g = realloc(cat->signers, (ns ? ns : 1) * sizeof *cat->signers)))
+        return AVS_ENOMEM;
+    cat->signers = g;
 
     for (size_t i = 0; i < add->n_products; i++) {
         size_t j = 0;
@@ -530,12 +559,15 @@ static int merge(struct avs_catalog *cat, struct avs_catalog *add)
         cat->publishers[cat->n_publishers++] = add->publishers[i];
     for (size_t i = 0; i < add->n_registry_roots; i++)
         cat->registry_roots[cat->n_registry_roots++] = add->registry_roots[i];
+    for (size_t i = 0; i < add->n_signers; i++)
+        cat->signers[cat->n_signers++] = add->signers[i];
 
     free(add->products);
     free(add->components);
     free(add->approved);
     free(add->publishers);
     free(add->registry_roots);
+    free(add->signers);
     memset(add, 0, sizeof *add);
     return 0;
 }

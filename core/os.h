@@ -397,4 +397,52 @@ void avs_os_names_free(char **names, size_t count);
  * privileges when its DACL shuts Administrators out. Neither may be a reparse point. */
 int avs_os_path_move(const char *from, const char *to);
 
+/* ---------------------------------------------------------------------------------------------
+ * Programs AvSwap runs elevated: Authenticode signature and who may write them
+ * ------------------------------------------------------------------------------------------- */
+
+/* What WinVerifyTrust (WINTRUST_ACTION_GENERIC_VERIFY_V2) says about a file. */
+enum avs_sig_status {
+    AVS_SIG_VALID,    /* 0: signed, the signature verifies and chains to a trusted root */
+    AVS_SIG_UNSIGNED, /* TRUST_E_NOSIGNATURE (0x800B0100) and other "no signature" results */
+    AVS_SIG_MODIFIED, /* TRUST_E_BAD_DIGEST (0x80096010): changed after it was signed */
+    AVS_SIG_INVALID,  /* any other failure: untrusted root, expired, revoked, distrusted... */
+};
+
+struct avs_os_signature {
+    enum avs_sig_status status;
+    uint32_t code; /* WinVerifyTrust's result (an HRESULT), for messages */
+    /* The signing certificate's subject fields (O, L, S, C), UTF-8, NULL when absent; read only
+     * when status is AVS_SIG_VALID. */
+    char *o, *l, *s, *c;
+};
+
+void avs_os_signature_free(struct avs_os_signature *sig);
+
+/* An open handle on a program, denying writers and deleters (FILE_SHARE_READ only), held from
+ * the signature check until the process started from it runs. */
+typedef struct avs_os_held_file avs_os_held_file;
+
+/* Opens PATH (absolute) denying writers, refusing a reparse point on the way (AVS_EUNSAFE), a
+ * folder or a device (AVS_EINVAL), and checks its Authenticode signature through that handle
+ * (WINTRUST_FILE_INFO.hFile), without network retrieval. Returns 0 with *OUT open (close with
+ * avs_os_held_file_close, or hand it to avs_os_process_run_held) and *SIG filled whatever the
+ * verdict: the caller decides. AVS_ENOENT when PATH does not exist. */
+int avs_os_file_open_signed(avs_os_held_file **out, struct avs_os_signature *sig, const char *path);
+void avs_os_held_file_close(avs_os_held_file *file);
+
+/* As avs_os_process_run, with HELD (the program APP opened by avs_os_file_open_signed, or
+ * NULL) kept open until the process has been created and resumed, then closed; HELD is closed
+ * in every case. Between the check and the start nobody can change the file. */
+int avs_os_process_run_held(int *out_exit, const char *app, const char *cmdline,
+                            uint32_t timeout_ms, avs_os_held_file *held);
+
+/* Whether only administrators can change PATH and the folders above it, up to but not
+ * including TOP (a folder above PATH, e.g. ProgramData, which any user may add folders to):
+ * each one's owner must be SYSTEM, Administrators or TrustedInstaller, and no ACE that applies
+ * to it may grant anyone else write, append, delete, delete-child, write-DAC or write-owner (a
+ * NULL DACL grants everyone everything). Returns 0 with *OUT_UNSAFE NULL when that holds, or
+ * malloc'd (free() it) naming the first path where it does not. */
+int avs_os_path_admin_only(char **out_unsafe, const char *path, const char *top);
+
 #endif

@@ -41,6 +41,8 @@ struct rctx {
     int acted;       /* something was removed or installed in this invocation */
     char *evidence_moved;  /* an older, unkeyed journal moved here (event after 3000) */
     int evidence_key_new;  /* the evidence key was created by this run (event after 3000) */
+    /* The last EXE uninstaller refusal, when its reason names data (remediate_remove.c). */
+    char exe_why[600];
 };
 
 /* Appends a journal record and writes event ID (0: none) whose insertion strings are the run ID,

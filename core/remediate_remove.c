@@ -1,6 +1,7 @@
 /* Removing one prohibited product: through the MSI API, or through a validated EXE uninstaller,
  * never through a command line taken from the registry. */
 #include <inttypes.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,7 @@
 #include "remediate_int.h"
 #include "secret.h"
 #include "testhook.h"
+#include "signer.h"
 #include "uninstall_cmd.h"
 
 static const struct avs_cat_product *product_of(struct rctx *c, const struct avs_finding *f)
@@ -20,6 +22,154 @@ static const struct avs_cat_product *product_of(struct rctx *c, const struct avs
         if (strcmp(c->o->catalog->products[i].id, f->catalog_id) == 0)
             return &c->o->catalog->products[i];
     return NULL;
+}
+
+/* ---- EXE uninstallers: nothing from a per-user hive, only vendor-signed files, catalog args */
+
+/* An EXE uninstaller checked against every rule, and held open when it is about to run. */
+struct exe_check {
+    struct avs_uninstall_cmd cmd;
+    avs_os_held_file *held; /* open, denying writers, when the check passed and KEEP was 1 */
+    const char *why;        /* the refusal: static or c->exe_why */
+    int trust;              /* 1: refused by the trust rules (event 3020), 0: unusable (3005) */
+};
+
+static void exe_check_free(struct exe_check *x)
+{
+    avs_os_held_file_close(x->held);
+    avs_uninstall_cmd_free(&x->cmd);
+    memset(x, 0, sizeof *x);
+}
+
+/* A refusal under the trust rules (event 3020), its reason formatted into c->exe_why. */
+#if defined(__MINGW32__)
+__attribute__((format(gnu_printf, 3, 4)))
+#elif defined(__GNUC__)
+__attribute__((format(printf, 3, 4)))
+#endif
+static int
+refuse(struct rctx *c, struct exe_check *x, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(c->exe_why, sizeof c->exe_why, fmt, ap);
+    va_end(ap);
+    x->why = c->exe_why;
+    x->trust = 1;
+    return AVS_EUNSAFE;
+}
+
+/* Checks the Authenticode signature of X's program through a handle that denies writers;
+ * keeps that handle in X when KEEP. */
+static int check_signature(struct rctx *c, struct exe_check *x, int keep)
+{
+    const struct avs_catalog *cat = c->o->catalog;
+    struct avs_os_signature sig;
+    avs_os_held_file *held = NULL;
+    int rc;
+
+    memset(&sig, 0, sizeof sig);
+    if (cat->n_signers == 0)
+        return refuse(c, x, "the catalog names no signer for the vendor ([vendor] signer)");
+    if ((rc = avs_os_file_open_signed(&held, &sig, x->cmd.app)) != 0) {
+        if (rc == AVS_ENOMEM)
+            return rc;
+        return refuse(c, x, "its signature could not be checked: %s", avs_strerror(rc));
+    }
+    switch (sig.status) {
+    case AVS_SIG_VALID: {
+        struct avs_signer subject = {sig.o, sig.l, sig.s, sig.c};
+        for (size_t i = 0; i < cat->n_signers; i++)
+            if (avs_signer_matches(&cat->signers[i], &subject)) {
+                rc = 0;
+                goto done;
+            }
+        struct avs_buf who = AVS_BUF_INIT;
+        avs_signer_format(&who, &subject);
+        rc = refuse(c, x,
+                    "it is signed by \"%s\", which is not a signer the catalog names for the "
+                    "vendor",
+                    who.err || !who.data ? "(no subject)" : who.data);
+        avs_buf_free(&who);
+        break;
+    }
+    case AVS_SIG_UNSIGNED:
+        rc = refuse(c, x, "it is not Authenticode-signed (WinVerifyTrust 0x%08" PRIX32 ")",
+                    sig.code);
+        break;
+    case AVS_SIG_MODIFIED:
+        rc = refuse(c, x,
+                    "its signature does not match its contents: it was changed after it was "
+                    "signed (WinVerifyTrust 0x%08" PRIX32 ")",
+                    sig.code);
+        break;
+    default:
+        rc = refuse(c, x, "its signature is not valid (WinVerifyTrust 0x%08" PRIX32 ")", sig.code);
+        break;
+    }
+done:
+    avs_os_signature_free(&sig);
+    if (rc == 0 && keep)
+        x->held = held;
+    else
+        avs_os_held_file_close(held);
+    return rc;
+}
+
+/* Every rule an EXE uninstaller must pass before AvSwap runs it elevated. Returns 0 (X->held
+ * open when KEEP), AVS_EUNSAFE with X->why, or AVS_ENOMEM. X->cmd.app names the program
+ * whenever its path could be read. */
+static int exe_prepare(struct rctx *c, const struct avs_finding *f, struct exe_check *x, int keep)
+{
+    const struct avs_cat_product *p = product_of(c, f);
+    const char *why = NULL;
+    int rc;
+
+    memset(x, 0, sizeof *x);
+    rc = avs_uninstall_cmd_build(&x->cmd, &why, f->quiet_uninstall_string, f->uninstall_string,
+                                 p ? p->quiet_args : NULL, &c->folders);
+    if (rc == AVS_ENOMEM)
+        return rc;
+    /* A per-user entry is written by that user: whatever it names never runs elevated. */
+    if (f->user_sid || !f->key || strncmp(f->key, "HKLM\\", 5) != 0) {
+        x->why = "it is registered in a per-user hive (HKU), which its user can write: AvSwap "
+                 "never runs a per-user uninstaller elevated; remove it as that user";
+        x->trust = 1;
+        return AVS_EUNSAFE;
+    }
+    if (rc) {
+        x->why = why ? why : "its uninstall command cannot be used";
+        return AVS_EUNSAFE;
+    }
+    struct avs_os_path_facts facts;
+    if (avs_os_path_facts(&facts, x->cmd.app) != 0 || !facts.exists || facts.is_dir) {
+        x->why = "the uninstaller it names does not exist";
+        return AVS_EUNSAFE;
+    }
+    if (facts.reparse) {
+        x->why = "the uninstaller's path goes through a reparse point (link or junction)";
+        return AVS_EUNSAFE;
+    }
+    if (x->cmd.package_cache) {
+        char *unsafe = NULL;
+        rc = avs_os_path_admin_only(&unsafe, x->cmd.app, c->folders.program_data);
+        if (rc == AVS_ENOMEM)
+            return rc;
+        if (rc)
+            return refuse(c, x,
+                          "it is under ProgramData\\Package Cache, whose security could not be "
+                          "read (%s)",
+                          avs_strerror(rc));
+        if (unsafe) {
+            rc = refuse(c, x,
+                        "it is under ProgramData\\Package Cache, where a non-administrator can "
+                        "write: %s",
+                        unsafe);
+            free(unsafe);
+            return rc;
+        }
+    }
+    return check_signature(c, x, keep);
 }
 
 int avs_rem_removable(struct rctx *c, const struct avs_finding *f, const char **why)
@@ -40,24 +190,12 @@ int avs_rem_removable(struct rctx *c, const struct avs_finding *f, const char **
                "hand or reinstall and uninstall the product";
         return 0;
     }
-    const struct avs_cat_product *p = product_of(c, f);
-    struct avs_uninstall_cmd cmd;
-    if (avs_uninstall_cmd_build(&cmd, why, f->quiet_uninstall_string, f->uninstall_string,
-                                p ? p->quiet_args : NULL, &c->folders) != 0) {
-        if (!*why)
-            *why = "its uninstall command cannot be used";
-        return 0;
-    }
-    struct avs_os_path_facts facts;
-    int ok = 0;
-    if (avs_os_path_facts(&facts, cmd.app) != 0 || !facts.exists || facts.is_dir)
-        *why = "the uninstaller it names does not exist";
-    else if (facts.reparse)
-        *why = "the uninstaller's path goes through a reparse point (link or junction)";
-    else
-        ok = 1;
-    avs_uninstall_cmd_free(&cmd);
-    return ok;
+    struct exe_check x;
+    int rc = exe_prepare(c, f, &x, 0);
+    if (rc)
+        *why = rc == AVS_EUNSAFE ? x.why : avs_strerror(rc);
+    exe_check_free(&x);
+    return rc == 0;
 }
 
 /* Removes the password from a log Windows Installer wrote (Wine's, for one, lists every
@@ -217,21 +355,16 @@ done:
     return rc;
 }
 
-static int remove_exe(struct rctx *c, const struct avs_finding *f, int *result)
+/* Runs X's program, held open since its signature was checked, with the catalog's args. */
+static int remove_exe(struct exe_check *x, int *result)
 {
-    const struct avs_cat_product *p = product_of(c, f);
-    struct avs_uninstall_cmd cmd;
-    const char *why = NULL;
-    int rc = avs_uninstall_cmd_build(&cmd, &why, f->quiet_uninstall_string, f->uninstall_string,
-                                     p ? p->quiet_args : NULL, &c->folders);
-    if (rc)
-        return rc;
-    rc = avs_os_process_run(result, cmd.app, cmd.cmdline, AVS_EXE_TIMEOUT_MS);
+    int rc =
+        avs_os_process_run_held(result, x->cmd.app, x->cmd.cmdline, AVS_EXE_TIMEOUT_MS, x->held);
+    x->held = NULL; /* closed by avs_os_process_run_held once the process started */
     if (rc == AVS_ETIMEDOUT) {
         *result = 1460; /* ERROR_TIMEOUT: the job object ended the uninstaller */
         rc = 0;
     }
-    avs_uninstall_cmd_free(&cmd);
     return rc;
 }
 
@@ -242,6 +375,7 @@ int avs_rem_remove(struct rctx *c, const struct avs_finding *f)
     char code[16];
     int result = 0, rc;
     char *log = NULL;
+    struct exe_check x;
 
     if (c->r->resumed && avs_run_remove_decision(&c->state, key) == AVS_RESUME_SKIP)
         return 0; /* removed earlier in this run: never twice (the final rescan judges) */
@@ -261,22 +395,43 @@ int avs_rem_remove(struct rctx *c, const struct avs_finding *f)
         c->n_unsafe++;
         return 0;
     }
-    if (!avs_rem_removable(c, f, &why)) {
+    /* An EXE uninstaller is checked now, and its file held open from the signature check until
+     * its process has started: what was verified is what runs. */
+    memset(&x, 0, sizeof x);
+    if (f->uninstall == AVS_UNINSTALL_EXE) {
+        rc = exe_prepare(c, f, &x, 1);
+        if (rc == AVS_ENOMEM) {
+            exe_check_free(&x);
+            return rc;
+        }
+        why = rc ? (x.why ? x.why : avs_strerror(rc)) : NULL;
+    } else if (!avs_rem_removable(c, f, &why) && !why) {
+        why = "it cannot be removed";
+    }
+    if (why) {
         e.outcome = AVS_EXIT_FAILED;
         e.detail = why;
-        const char *s[3] = {f->name, f->key ? f->key : key, why};
-        if (avs_rem_record(c, &b, 0, NULL, 0) ||
-            avs_rem_record(c, &e, AVS_EV_UNSAFE_UNINSTALL, s, 3))
+        const char *where = f->key ? f->key : key;
+        const char *s3[4] = {f->name, where, why};
+        const char *s4[4] = {f->name, where, x.cmd.app ? x.cmd.app : "(none)", why};
+        rc = avs_rem_record(c, &b, 0, NULL, 0) ||
+             (x.trust ? avs_rem_record(c, &e, AVS_EV_EXE_REFUSED, s4, 4)
+                      : avs_rem_record(c, &e, AVS_EV_UNSAFE_UNINSTALL, s3, 3));
+        exe_check_free(&x);
+        if (rc)
             return c->r->exit_code;
         c->n_unsafe++;
         return 0;
     }
     const char *s0[4] = {f->name, version, key, avs_uninstall_name(f->uninstall)};
-    if (avs_rem_record(c, &b, AVS_EV_REMOVAL_STARTED, s0, 4))
+    if (avs_rem_record(c, &b, AVS_EV_REMOVAL_STARTED, s0, 4)) {
+        exe_check_free(&x);
         return c->r->exit_code;
+    }
     c->acted = 1;
     rc = f->uninstall == AVS_UNINSTALL_MSI ? remove_msi(c, f, &result, &log)
-                                           : remove_exe(c, f, &result);
+                                           : remove_exe(&x, &result);
+    exe_check_free(&x);
     if (rc == AVS_ENOMEM)
         return rc;
     if (rc) {

@@ -37,6 +37,9 @@ static const char R_ROOT[] =
     "the program is not under Program Files, Program Files (x86) or ProgramData\\Package Cache";
 static const char R_ARGS_CTRL[] = "the arguments contain a line break";
 static const char R_ARGS_LONG[] = "the arguments are longer than 2048 bytes";
+static const char R_NO_ARGS[] =
+    "the catalog has no silent arguments (quiet-args) for this product, and AvSwap never takes "
+    "arguments from the registry";
 
 /* Base names (without extension) that are never run, wherever they are: shells, script hosts,
  * and system tools that run other code or change the machine (LOLBins). */
@@ -250,7 +253,7 @@ int avs_uninstall_cmd_build(struct avs_uninstall_cmd *out, const char **why,
     size_t prog_len = 0, args_len;
     struct avs_buf cmd = AVS_BUF_INIT;
     char *app = NULL, *args_copy = NULL;
-    int rc = 0;
+    int rc = 0, in_cache = 0;
 
     memset(out, 0, sizeof *out);
     *why = NULL;
@@ -258,32 +261,42 @@ int avs_uninstall_cmd_build(struct avs_uninstall_cmd *out, const char **why,
     int quiet = !is_blank_string(quiet_uninstall_string);
     if (quiet)
         src = quiet_uninstall_string;
-    else if (!is_blank_string(uninstall_string) && catalog_quiet_args != NULL)
+    else if (!is_blank_string(uninstall_string))
         src = uninstall_string;
     else {
         reason = R_NONE;
         goto done;
     }
-    if (!avs_utf8_valid(src) || (!quiet && !avs_utf8_valid(catalog_quiet_args))) {
+    if (!avs_utf8_valid(src)) {
         reason = R_UTF8;
         goto done;
     }
+    /* What follows the program in SRC is never used: the arguments come from the catalog. */
     if ((reason = take_program(&prog, &prog_len, &rest, src)) != NULL)
         goto done;
+    (void)rest;
     if ((reason = check_path(prog, prog_len)) != NULL)
         goto done;
     if (!ends_with_exe(prog, prog_len) || prog[prog_len - 5] == '\\') {
         reason = R_NOT_EXE;
         goto done;
     }
+    in_cache = folders && is_under(prog, prog_len, folders->program_data, "\\Package Cache");
     if (!folders || !(is_under(prog, prog_len, folders->program_files, "") ||
-                      is_under(prog, prog_len, folders->program_files_x86, "") ||
-                      is_under(prog, prog_len, folders->program_data, "\\Package Cache"))) {
+                      is_under(prog, prog_len, folders->program_files_x86, "") || in_cache)) {
         reason = R_ROOT;
         goto done;
     }
+    if (catalog_quiet_args == NULL) {
+        reason = R_NO_ARGS;
+        goto done;
+    }
+    if (!avs_utf8_valid(catalog_quiet_args)) {
+        reason = R_UTF8;
+        goto done;
+    }
 
-    args = skip_blank(quiet ? rest : catalog_quiet_args);
+    args = skip_blank(catalog_quiet_args);
     args_len = strlen(args);
     while (args_len > 0 && is_blank(args[args_len - 1]))
         args_len--;
@@ -313,6 +326,7 @@ int avs_uninstall_cmd_build(struct avs_uninstall_cmd *out, const char **why,
     out->app = app;
     out->args = args_copy;
     out->cmdline = avs_buf_detach(&cmd);
+    out->package_cache = in_cache;
     app = args_copy = NULL;
 
 done:

@@ -4,9 +4,11 @@
  * QuietUninstallString are untrusted text that anyone able to write the Uninstall key chose;
  * all AvSwap takes from them is the path of one program, checked here to be an absolute .exe
  * under Program Files, Program Files (x86) or ProgramData\Package Cache and not a shell or
- * script host, plus arguments kept as written. The engine then runs exactly that file through
- * avs_os_process_run (CreateProcessW with it as lpApplicationName: no shell, no search path),
- * after checking through os.h that it exists and is not reached through a reparse point. */
+ * script host. Their arguments are ignored: the arguments are the catalog's quiet-args for the
+ * product, and a product without them is not run. The engine then checks the file itself
+ * through os.h (exists, no reparse point, Authenticode signer named by the catalog, for the
+ * Package Cache a folder only administrators can write) and runs exactly that file through
+ * CreateProcessW with it as lpApplicationName: no shell, no search path. */
 #ifndef AVS_UNINSTALL_CMD_H
 #define AVS_UNINSTALL_CMD_H
 
@@ -17,18 +19,21 @@
 #define AVS_UNINSTALL_PATH_MAX 1024u /* bytes of the program path */
 
 struct avs_uninstall_cmd {
-    char *app;     /* absolute path of the .exe, as written: the lpApplicationName */
-    char *args;    /* the arguments as written, trimmed ("" when none): for messages */
-    char *cmdline; /* "\"APP\" ARGS": the complete command line for avs_os_process_run */
+    char *app;         /* absolute path of the .exe, as written: the lpApplicationName */
+    char *args;        /* the catalog's quiet-args, trimmed: for messages */
+    char *cmdline;     /* "\"APP\" ARGS": the complete command line for avs_os_process_run */
+    int package_cache; /* 1: APP is under ProgramData\Package Cache (its folders must be
+                          writable by administrators only: avs_os_path_admin_only) */
 };
 
 /* Builds *OUT from a finding's QUIET_UNINSTALL_STRING (NULL or blank when absent) and
- * UNINSTALL_STRING (may be NULL), and the catalog's CATALOG_QUIET_ARGS (may be NULL).
+ * UNINSTALL_STRING (may be NULL), and the catalog's CATALOG_QUIET_ARGS (NULL when the catalog
+ * has none: then nothing is run).
  *
- * The source is QuietUninstallString when present, program and arguments as written; it is
- * never replaced by anything else when it is refused. Otherwise only the program of
- * UninstallString is used, with CATALOG_QUIET_ARGS: UninstallString's own arguments start an
- * interactive uninstaller and are dropped.
+ * The program is taken from QuietUninstallString when present, else from UninstallString; a
+ * refused QuietUninstallString is never replaced by UninstallString. The arguments written in
+ * either string are ignored (a stock program given the user's arguments could start anything):
+ * the command line is the program and CATALOG_QUIET_ARGS.
  *
  * The program token is quoted ("...", up to the next quote; the closing quote must be followed
  * by white space or the end) or unquoted (up to the first space or tab; it must then end in

@@ -134,15 +134,21 @@ static int wait_tree(HANDLE job, uint32_t timeout_ms, ULONGLONG start)
     }
 }
 
-int avs_os_process_run(int *out_exit, const char *app, const char *cmdline, uint32_t timeout_ms)
+/* HELD (may be NULL) is the program, opened denying writers when its signature was checked: it
+ * stays open until the process has been created and resumed, then is closed (in every case),
+ * so that an uninstaller that deletes its own file when done (NSIS does) still can. */
+static int run(int *out_exit, const char *app, const char *cmdline, uint32_t timeout_ms,
+               avs_os_held_file *held)
 {
     *out_exit = 0;
     wchar_t *wapp = NULL, *wcmd = NULL, *wdir = NULL;
     HANDLE job = NULL;
     PROCESS_INFORMATION pi = {0};
     int err = 0;
-    if (!app || !cmdline || !is_absolute(app))
+    if (!app || !cmdline || !is_absolute(app)) {
+        avs_os_held_file_close(held);
         return AVS_EINVAL;
+    }
     if ((err = app_name(&wapp, app)) || (err = app_dir(&wdir, wapp)))
         goto done;
     /* CreateProcessW may write into the command line: it gets our own malloc'd copy. */
@@ -183,6 +189,9 @@ int avs_os_process_run(int *out_exit, const char *app, const char *cmdline, uint
         TerminateJobObject(job, KILLED_EXIT_CODE);
         goto done;
     }
+    /* The image is mapped and running: the file may be released now. */
+    avs_os_held_file_close(held);
+    held = NULL;
     DWORD w = WaitForSingleObject(pi.hProcess, timeout_ms);
     if (w == WAIT_OBJECT_0)
         err = wait_tree(job, timeout_ms, start);
@@ -199,6 +208,7 @@ int avs_os_process_run(int *out_exit, const char *app, const char *cmdline, uint
     }
     *out_exit = (int)code;
 done:
+    avs_os_held_file_close(held);
     if (pi.hThread)
         CloseHandle(pi.hThread);
     if (pi.hProcess)
@@ -209,4 +219,15 @@ done:
     free(wcmd);
     free(wdir);
     return err;
+}
+
+int avs_os_process_run(int *out_exit, const char *app, const char *cmdline, uint32_t timeout_ms)
+{
+    return run(out_exit, app, cmdline, timeout_ms, NULL);
+}
+
+int avs_os_process_run_held(int *out_exit, const char *app, const char *cmdline,
+                            uint32_t timeout_ms, avs_os_held_file *held)
+{
+    return run(out_exit, app, cmdline, timeout_ms, held);
 }

@@ -5,7 +5,7 @@ AVS_DEBIAN_PACKAGES=(
     gcc-mingw-w64-x86-64 binutils-mingw-w64-x86-64 mingw-w64-tools libz-mingw-w64-dev
     libcriterion-dev zlib1g-dev
     wine64 msitools wixl
-    jq python3 osslsigncode
+    jq python3 osslsigncode openssl
 )
 
 avs_ensure_packages() {

@@ -50,12 +50,75 @@ avs_fixtures_build() {
     "${cc[@]}" -DFIXTURE_UNINSTALL_KEY='L"ContosoLegacyAV"' \
         -o "$out/contoso-uninst.exe" "$src/fixtureuninst.c" -ladvapi32 >&2 ||
         avs_die "cannot build contoso-uninst.exe"
+    # EXE uninstallers run only when signed by a catalog signer: the vendor's fixtures are signed
+    # by a throwaway "AO Kaspersky Lab" certificate made now (Wine does not check the root).
+    local f
+    for f in kfree-uninst kpm-uninst; do
+        avs_fx_sign "$out/$f.exe" "$out/$f.signed.exe" kaspersky && mv -f "$out/$f.signed.exe" "$out/$f.exe" ||
+            avs_die "cannot sign $f.exe"
+    done
+    avs_fx_sign "$out/contoso-uninst.exe" "$out/contoso-uninst.signed.exe" contoso &&
+        mv -f "$out/contoso-uninst.signed.exe" "$out/contoso-uninst.exe" || avs_die "cannot sign contoso-uninst.exe"
     # wixl wants relative Source paths: build from inside the output dir.
     cp "$AVS_FX_DIR/kes.wxs" "$AVS_FX_DIR/klnagent.wxs" "$out/"
     (cd "$out" && wixl -a x64 -o kes.msi kes.wxs && wixl -a x86 -o klnagent.msi klnagent.wxs) \
         >&2 || avs_die "wixl failed"
     touch "$out/.built"
     printf '%s\n' "$out"
+}
+
+# ---- throwaway code-signing certificates (made at test time, never committed) ----------------
+#   avs_fx_certs            a test root CA and one code-signing certificate per signer below, in
+#                           $AVS_WORK/certs (prints the directory)
+#   avs_fx_sign IN OUT WHO  signs IN into OUT with osslsigncode as WHO:
+#                           kaspersky  C=RU, L=Moscow, O=AO Kaspersky Lab   (a catalog signer)
+#                           kaspersky-zao  C=RU, O=Kaspersky Lab ZAO        (an older one)
+#                           contoso    C=US, O=Contoso Ltd                  (not a vendor signer)
+avs_fx_certs() {
+    local d=$AVS_WORK/certs who subj
+    if [[ -f $d/.made ]]; then
+        printf '%s\n' "$d"
+        return 0
+    fi
+    mkdir -p "$d"
+    cat >"$d/x509.cnf" <<'EOF2'
+[req]
+distinguished_name = dn
+[dn]
+[ca_ext]
+basicConstraints = critical,CA:true
+keyUsage = critical,keyCertSign,cRLSign
+[leaf_ext]
+basicConstraints = critical,CA:false
+keyUsage = critical,digitalSignature
+extendedKeyUsage = codeSigning
+EOF2
+    openssl req -x509 -newkey rsa:2048 -nodes -keyout "$d/ca.key" -out "$d/ca.pem" -days 2 \
+        -subj "/CN=AvSwap Throwaway Test Root/O=AvSwap Tests" -config "$d/x509.cnf" \
+        -extensions ca_ext >/dev/null 2>&1 || avs_die "openssl: cannot make the test CA"
+    for who in kaspersky kaspersky-zao contoso; do
+        case $who in
+            kaspersky) subj="/C=RU/L=Moscow/O=AO Kaspersky Lab/CN=AO Kaspersky Lab" ;;
+            kaspersky-zao) subj="/C=RU/O=Kaspersky Lab ZAO/CN=Kaspersky Lab ZAO" ;;
+            contoso) subj="/C=US/O=Contoso Ltd/CN=Contoso Ltd" ;;
+        esac
+        openssl req -newkey rsa:2048 -nodes -keyout "$d/$who.key" -out "$d/$who.csr" \
+            -subj "$subj" -config "$d/x509.cnf" >/dev/null 2>&1 &&
+            openssl x509 -req -in "$d/$who.csr" -CA "$d/ca.pem" -CAkey "$d/ca.key" \
+                -CAcreateserial -out "$d/$who.pem" -days 2 -extfile "$d/x509.cnf" \
+                -extensions leaf_ext >/dev/null 2>&1 || avs_die "openssl: cannot make $who's certificate"
+        cat "$d/$who.pem" "$d/ca.pem" >"$d/$who-chain.pem"
+    done
+    touch "$d/.made"
+    printf '%s\n' "$d"
+}
+
+avs_fx_sign() {
+    local in=$1 out=$2 who=$3 d
+    d=$(avs_fx_certs)
+    rm -f -- "$out"
+    osslsigncode sign -certs "$d/$who-chain.pem" -key "$d/$who.key" -n "AvSwap test fixture" \
+        -h sha256 -in "$in" -out "$out" >/dev/null 2>&1 || avs_die "osslsigncode cannot sign $in as $who"
 }
 
 # UTF-16LE hex of a UTF-8 string, as regraw.exe takes it; with a terminator unless $2 = noterm.

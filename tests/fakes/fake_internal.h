@@ -17,6 +17,7 @@ int fake_msi_has(const char *code);
 struct avs_os_service *fake_service_find(const char *name);
 void fake_service_remove(const char *name);
 void fake_remediate_reset(void);
+void fake_signature_reset(void); /* fake_signature.c, called by fake_remediate_reset */
 /* Advances the calendar clock (avs_os_now). */
 void fake_advance(int64_t ms);
 

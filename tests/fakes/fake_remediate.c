@@ -79,6 +79,7 @@ void fake_remediate_reset(void)
     memset(&R, 0, sizeof R);
     R.disk_free = 100ull << 30;
     R.mono = 5000;
+    fake_signature_reset();
 }
 
 static struct behaviour *find(struct behaviour *arr, size_t n, const char *key)

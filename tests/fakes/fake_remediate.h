@@ -92,4 +92,24 @@ void fake_reboot(void);
 /* Total milliseconds slept (avs_os_sleep_ms); sleeping also advances both clocks. */
 uint64_t fake_slept_ms(void);
 
+/* ---- signatures and folder security (fake_signature.c) ---- */
+/* PATH's Authenticode verdict: STATUS with WinVerifyTrust's CODE and, when valid, the signing
+ * certificate's subject fields (NULL when absent). A path never described is unsigned
+ * (0x800B0100). PATH must also exist (fake_path_file) to be opened. */
+void fake_signature(const char *path, enum avs_sig_status status, uint32_t code, const char *o,
+                    const char *l, const char *s, const char *c);
+/* Shorthand: PATH validly signed by O=O, C=C. */
+void fake_signed_by(const char *path, const char *o, const char *c);
+/* A non-administrator can write PATH (a file or folder): avs_os_path_admin_only names it when
+ * it lies on the checked chain. */
+void fake_path_user_writable(const char *path);
+/* Reading the security of any path fails with ERR. */
+void fake_path_security_fails(int err);
+/* How many files avs_os_file_open_signed has opened and not yet closed. */
+size_t fake_held_files_open(void);
+/* The program each avs_os_process_run_held call held open until its process started ("" when
+ * none), by call; and how many such calls there were. */
+size_t fake_held_runs(void);
+const char *fake_held_run_path(size_t i);
+
 #endif

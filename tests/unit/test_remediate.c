@@ -511,12 +511,14 @@ Test(remediate, exe_product_uses_its_validated_quiet_uninstaller)
     fake_reg_set_sz(AVS_HKLM, AVS_VIEW_32, FAKE_UNINSTALL "\\KFree", "QuietUninstallString",
                     "\"C:\\Program Files (x86)\\Kaspersky Lab\\Free\\avpui.exe\" /uninstall /s");
     fake_exe_uninstaller(app, 0, "KFree", NULL);
+    fake_signed_by(app, "AO Kaspersky Lab", "RU");
     run();
     cr_assert_eq(res.exit_code, AVS_EXIT_OK, "%s", res.reason ? res.reason : "");
     cr_assert_eq(fake_process_calls(), 1);
     cr_expect_str_eq(fake_process_call(0)->app, app);
+    /* The registry's arguments are dropped: the catalog's quiet-args for kfree are used. */
     cr_expect_str_eq(fake_process_call(0)->cmdline,
-                     "\"C:\\Program Files (x86)\\Kaspersky Lab\\Free\\avpui.exe\" /uninstall /s");
+                     "\"C:\\Program Files (x86)\\Kaspersky Lab\\Free\\avpui.exe\" /s");
     cr_expect_eq(fake_process_call(0)->timeout_ms, AVS_EXE_TIMEOUT_MS);
 }
 
@@ -538,11 +540,12 @@ Test(remediate, hanging_uninstaller_is_ended_at_the_timeout)
 {
     const char *app = "C:\\Program Files\\Kaspersky Lab\\Tool\\uninst.exe";
     defender();
-    fake_uninstall_add(AVS_VIEW_64, NULL, "KTool", "Kaspersky Rescue Tool", "1", "AO Kaspersky Lab",
-                       0);
+    fake_uninstall_add(AVS_VIEW_64, NULL, "KTool", "Kaspersky Password Manager", "1",
+                       "AO Kaspersky Lab", 0);
     fake_reg_set_sz(AVS_HKLM, AVS_VIEW_64, FAKE_UNINSTALL "\\KTool", "QuietUninstallString",
                     "\"C:\\Program Files\\Kaspersky Lab\\Tool\\uninst.exe\" /quiet");
     fake_exe_hangs(app);
+    fake_signed_by(app, "AO Kaspersky Lab", "RU");
     run();
     cr_expect_eq(res.exit_code, AVS_EXIT_FAILED);
     const struct fake_event *e = fake_event_find(AVS_EV_REMOVAL_FAILED);

@@ -28,12 +28,12 @@ struct uc_case {
 ParameterizedTestParameters(uninstall_cmd, table)
 {
     static struct uc_case cases[] = {
-        /* ---- accepted ---- */
-        {"\"" PF86 "Kaspersky Lab\\Kaspersky Free 21.3\\avp.exe\" /x /s", "", "", 1, "",
+        /* ---- accepted: the registry names the program, the catalog gives the arguments ---- */
+        {"\"" PF86 "Kaspersky Lab\\Kaspersky Free 21.3\\avp.exe\" /x /s", "", "/s", 0, "",
          PF86 "Kaspersky Lab\\Kaspersky Free 21.3\\avp.exe",
-         "\"" PF86 "Kaspersky Lab\\Kaspersky Free 21.3\\avp.exe\" /x /s"},
-        {"\"" CACHE GUID "\\setup.exe\" /uninstall /quiet", "", "", 1, "", CACHE GUID "\\setup.exe",
-         "\"" CACHE GUID "\\setup.exe\" /uninstall /quiet"},
+         "\"" PF86 "Kaspersky Lab\\Kaspersky Free 21.3\\avp.exe\" /s"},
+        {"\"" CACHE GUID "\\setup.exe\" /uninstall /quiet", "", "/uninstall /quiet", 0, "",
+         CACHE GUID "\\setup.exe", "\"" CACHE GUID "\\setup.exe\" /uninstall /quiet"},
         /* no QuietUninstallString: UninstallString's program, catalog's arguments only */
         {"", "\"" PF "Kaspersky Lab\\KSDE\\uninst.exe\" /interactive", "/S /norestart", 0, "",
          PF "Kaspersky Lab\\KSDE\\uninst.exe",
@@ -41,18 +41,31 @@ ParameterizedTestParameters(uninstall_cmd, table)
         {"", "\"" PF "KL\\un.exe\"", "", 0, "", PF "KL\\un.exe", "\"" PF "KL\\un.exe\""},
         {"  \t", "\"" PF "KL\\un.exe\" /i", "/q", 0, "", PF "KL\\un.exe",
          "\"" PF "KL\\un.exe\" /q"},
-        /* roots compare case-insensitively; arguments are kept as written */
-        {"\"c:\\PROGRAM FILES\\KL\\Un.EXE\"", "", "", 1, "", "c:\\PROGRAM FILES\\KL\\Un.EXE",
-         "\"c:\\PROGRAM FILES\\KL\\Un.EXE\""},
-        {"  \"" PF "KL\\un.exe\"   /log \"C:\\a b.log\" KEY=%X%  ", "", "", 1, "", PF "KL\\un.exe",
-         "\"" PF "KL\\un.exe\" /log \"C:\\a b.log\" KEY=%X%"},
-        {"\"" PF "\xd0\x9b\xd0\xb0\xd0\xb1\\avp.exe\" /s", "", "", 1, "",
+        /* roots compare case-insensitively */
+        {"\"c:\\PROGRAM FILES\\KL\\Un.EXE\"", "", "/s", 0, "", "c:\\PROGRAM FILES\\KL\\Un.EXE",
+         "\"c:\\PROGRAM FILES\\KL\\Un.EXE\" /s"},
+        /* whatever the registry's arguments say, they are dropped (attack 2: a stock signed
+         * program given arguments that start another program) */
+        {"  \"" PF "KL\\un.exe\"   /log \"C:\\a b.log\" KEY=%X%  ", "", "/s", 0, "",
+         PF "KL\\un.exe", "\"" PF "KL\\un.exe\" /s"},
+        {"\"" PF "Mozilla Firefox\\firefox.exe\" -osint -url \"file:///C:/x.exe\"", "", "-silent",
+         0, "", PF "Mozilla Firefox\\firefox.exe",
+         "\"" PF "Mozilla Firefox\\firefox.exe\" -silent"},
+        {"\"" PF "KL\\avp.exe\" /x\n/y", "", "/s", 0, "", PF "KL\\avp.exe",
+         "\"" PF "KL\\avp.exe\" /s"},
+        {"", "\"" PF "KL\\un.exe\" \"C:\\Windows\\System32\\cmd.exe\" /c calc", "/S", 0, "",
+         PF "KL\\un.exe", "\"" PF "KL\\un.exe\" /S"},
+        {"\"" PF "\xd0\x9b\xd0\xb0\xd0\xb1\\avp.exe\" /s", "", "/s", 0, "",
          PF "\xd0\x9b\xd0\xb0\xd0\xb1\\avp.exe", "\"" PF "\xd0\x9b\xd0\xb0\xd0\xb1\\avp.exe\" /s"},
-        {"\"" PF "un.exe\"", "", "", 1, "", PF "un.exe", "\"" PF "un.exe\""},
+        {"\"" PF "un.exe\"", "", "/s", 0, "", PF "un.exe", "\"" PF "un.exe\" /s"},
 
-        /* ---- nothing silent to run ---- */
-        {"", "\"" PF "KL\\un.exe\" /i", "", 1, "no silent uninstall", "", ""},
-        {"", "MsiExec.exe /I" GUID, "", 1, "no silent uninstall", "", ""},
+        /* ---- no arguments in the catalog: nothing runs, whatever the registry offers ---- */
+        {"\"" PF "KL\\un.exe\" /s", "", "", 1, "no silent arguments (quiet-args)", "", ""},
+        {"", "\"" PF "KL\\un.exe\" /i", "", 1, "no silent arguments (quiet-args)", "", ""},
+        {"\"" CACHE GUID "\\setup.exe\" /uninstall /quiet", "", "", 1, "quiet-args", "", ""},
+
+        /* ---- nothing to run ---- */
+        {"", "MsiExec.exe /I" GUID, "", 1, "shell", "", ""},
         {"", "", "/S", 0, "no silent uninstall", "", ""},
         {" ", "  ", "/S", 0, "no silent uninstall", "", ""},
 
@@ -129,9 +142,8 @@ ParameterizedTestParameters(uninstall_cmd, table)
         {"\"" PF "KL\\.exe\"", "", "", 1, "not an .exe", "", ""},
         {"\"" PF "KL\\avp\"", "", "", 1, "not an .exe", "", ""},
 
-        /* ---- arguments ---- */
-        {"\"" PF "KL\\avp.exe\" /x\n/y", "", "", 1, "line break", "", ""},
-        {"\"" PF "KL\\avp.exe\" /x\r", "", "", 1, "line break", "", ""},
+        /* ---- the catalog's arguments ---- */
+        {"\"" PF "KL\\avp.exe\"", "", "/s\r", 0, "line break", "", ""},
         {"", "\"" PF "KL\\avp.exe\"", "/S\n", 0, "line break", "", ""},
     };
     return cr_make_param_array(struct uc_case, cases, sizeof cases / sizeof cases[0]);
@@ -172,14 +184,17 @@ Test(uninstall_cmd, args_are_kept_and_bounded)
     memcpy(src, "\"" PF "KL\\un.exe\" ", head);
     memset(src + head, 'a', 2048);
     src[head + 2048] = '\0';
-    cr_assert_eq(avs_uninstall_cmd_build(&cmd, &why, src, NULL, NULL, &folders), 0,
-                 "2048 bytes of arguments are allowed");
+    cr_assert_eq(
+        avs_uninstall_cmd_build(&cmd, &why, "\"" PF "KL\\un.exe\"", NULL, src + head, &folders), 0,
+        "2048 bytes of arguments are allowed");
     cr_expect_eq(strlen(cmd.args), 2048);
     avs_uninstall_cmd_free(&cmd);
 
     src[head + 2048] = 'a';
     src[head + 2049] = '\0';
-    cr_assert_eq(avs_uninstall_cmd_build(&cmd, &why, src, NULL, NULL, &folders), AVS_EUNSAFE);
+    cr_assert_eq(
+        avs_uninstall_cmd_build(&cmd, &why, "\"" PF "KL\\un.exe\"", NULL, src + head, &folders),
+        AVS_EUNSAFE);
     cr_expect(strstr(why, "longer than 2048") != NULL, "%s", why);
 }
 
@@ -199,7 +214,7 @@ Test(uninstall_cmd, only_the_roots_this_machine_has)
     struct avs_os_folders f = {"C:\\Program Files\\", NULL, "C:\\ProgramData", NULL};
     struct avs_uninstall_cmd cmd;
     const char *why;
-    cr_expect_eq(avs_uninstall_cmd_build(&cmd, &why, "\"" PF "KL\\un.exe\"", NULL, NULL, &f), 0,
+    cr_expect_eq(avs_uninstall_cmd_build(&cmd, &why, "\"" PF "KL\\un.exe\"", NULL, "/s", &f), 0,
                  "a trailing backslash on a root is tolerated");
     avs_uninstall_cmd_free(&cmd);
     cr_expect_eq(avs_uninstall_cmd_build(&cmd, &why, "\"" PF86 "KL\\un.exe\"", NULL, NULL, &f),
@@ -214,4 +229,20 @@ Test(uninstall_cmd, only_the_roots_this_machine_has)
         AVS_EUNSAFE);
     cr_expect_eq(avs_uninstall_cmd_build(&cmd, &why, "\"" PF "KL\\un.exe\"", NULL, NULL, NULL),
                  AVS_EUNSAFE);
+}
+
+/* The Package Cache is any user's to create: the engine must know to check its folders. */
+Test(uninstall_cmd, package_cache_is_flagged)
+{
+    struct avs_uninstall_cmd cmd;
+    const char *why;
+    cr_assert_eq(
+        avs_uninstall_cmd_build(&cmd, &why, "\"" CACHE GUID "\\setup.exe\"", NULL, "/s", &folders),
+        0);
+    cr_expect_eq(cmd.package_cache, 1);
+    avs_uninstall_cmd_free(&cmd);
+    cr_assert_eq(avs_uninstall_cmd_build(&cmd, &why, "\"" PF "KL\\un.exe\"", NULL, "/s", &folders),
+                 0);
+    cr_expect_eq(cmd.package_cache, 0);
+    avs_uninstall_cmd_free(&cmd);
 }
