@@ -184,6 +184,7 @@ Test(strength, exe_uninstaller_exit_1605_is_not_taken_as_removed)
     fake_reg_set_sz(AVS_HKLM, AVS_VIEW_32, FAKE_UNINSTALL "\\KFree", "QuietUninstallString",
                     "\"" KFREE_APP "\" /uninstall /s");
     fake_exe_uninstaller(KFREE_APP, 1605, "KFree", NULL);
+    fake_signed_by(KFREE_APP, "AO Kaspersky Lab", "RU"); /* so that it runs (docs/SECURITY.md) */
     run();
     cr_assert_eq(fake_process_calls(), 1);
     cr_expect_eq(res.exit_code, AVS_EXIT_FAILED);
