@@ -14,67 +14,16 @@
 #include "fake_remediate.h"
 #include "journal.h"
 #include "remediate.h"
+#include "remfix.h"
 #include "sha256.h"
 
-#define KES "{5A9E0F2C-1B3D-4E5F-8A7B-0C1D2E3F4A5B}"
-#define AGENT "{11111111-2222-3333-4444-555555555555}"
+#define KES REMFIX_KES
+#define AGENT REMFIX_AGENT
 #define JOURNAL "C:\\ProgramData\\AvSwap\\journal.jsonl"
 #define SECRET "s3cr3t-Pa55"
 
-static struct avs_catalog cat;
-static struct avs_remediate_result res;
-static struct avs_remediate_opts opts;
 
-static void setup(void)
-{
-    struct avs_buf err = AVS_BUF_INIT;
-    fake_os_reset();
-    fake_fs_reset();
-    memset(&cat, 0, sizeof cat);
-    memset(&res, 0, sizeof res);
-    cr_assert_eq(avs_catalog_load_builtin(&cat, &err), 0);
-    avs_buf_free(&err);
-    memset(&opts, 0, sizeof opts);
-    opts.catalog = &cat;
-    opts.catalog_desc = "built-in";
-    opts.busy_timeout_ms = 5000;
-}
-
-static void teardown(void)
-{
-    avs_remediate_result_free(&res);
-    avs_catalog_free(&cat);
-    cr_expect_eq(fake_reg_open_handles(), 0, "registry handles leaked");
-}
-
-TestSuite(remediate, .init = setup, .fini = teardown);
-
-static void kes(void)
-{
-    fake_uninstall_add(AVS_VIEW_64, NULL, KES, "Kaspersky Endpoint Security for Windows",
-                       "12.3.0.493", "AO Kaspersky Lab", 1);
-    fake_msi_add(KES, NULL, AVS_MSI_MACHINE, "Kaspersky Endpoint Security for Windows",
-                 "12.3.0.493", "AO Kaspersky Lab");
-}
-
-static void agent(void)
-{
-    fake_uninstall_add(AVS_VIEW_32, NULL, AGENT, "Kaspersky Security Center Network Agent",
-                       "14.0.0.10902", "AO Kaspersky Lab", 1);
-    fake_msi_add(AGENT, NULL, AVS_MSI_MACHINE, "Kaspersky Security Center Network Agent",
-                 "14.0.0.10902", "AO Kaspersky Lab");
-}
-
-static void defender(void)
-{
-    fake_service_add("WinDefend", "Microsoft Defender Antivirus Service", 0, AVS_SVC_STOPPED);
-}
-
-static void run(void)
-{
-    avs_remediate_result_free(&res);
-    cr_assert_eq(avs_remediate(&res, &opts), 0);
-}
+TestSuite(remediate, .init = remfix_setup, .fini = remfix_teardown);
 
 /* Index of the first event with ID at or after FROM, or (size_t)-1. */
 static size_t event_index(uint32_t id, size_t from)
@@ -102,18 +51,10 @@ static void expect_journal_intact(void)
     cr_expect_eq(chk.status, AVS_JOURNAL_INTACT, "journal: line %zu: %s", chk.bad_line, chk.why);
 }
 
-static size_t uninstall_calls_for(const char *code)
-{
-    size_t n = 0;
-    for (size_t i = 0; i < fake_msi_uninstall_calls(); i++)
-        n += strcmp(fake_msi_uninstall_call(i)->code, code) == 0;
-    return n;
-}
-
 Test(remediate, nothing_prohibited_is_compliant_without_touching_anything)
 {
-    defender();
-    run();
+    remfix_defender();
+    remfix_run();
     cr_expect_eq(res.exit_code, AVS_EXIT_OK);
     cr_expect_eq(fake_msi_uninstall_calls(), 0);
     cr_expect_eq(fake_events_with_id(AVS_EV_OUTCOME_COMPLIANT), 1);
@@ -122,10 +63,10 @@ Test(remediate, nothing_prohibited_is_compliant_without_touching_anything)
 
 Test(remediate, protection_first_then_defender_then_the_agent)
 {
-    kes();
-    agent();
-    defender();
-    run();
+    remfix_kes();
+    remfix_agent();
+    remfix_defender();
+    remfix_run();
     cr_assert_eq(res.exit_code, AVS_EXIT_OK, "%s: %s", res.step ? res.step : "",
                  res.reason ? res.reason : "");
     cr_expect_str_eq(res.strategy, "remove-first");
@@ -163,9 +104,9 @@ Test(remediate, protection_first_then_defender_then_the_agent)
 
 Test(remediate, every_event_carries_the_journal_record_hash)
 {
-    kes();
-    defender();
-    run();
+    remfix_kes();
+    remfix_defender();
+    remfix_run();
     const struct fake_event *e = fake_event_find(AVS_EV_REMOVED);
     cr_assert_not_null(e);
     cr_expect(strncmp(e->strings[e->count - 1], "seq ", 4) == 0, "%s", e->strings[e->count - 1]);
@@ -175,8 +116,8 @@ Test(remediate, every_event_carries_the_journal_record_hash)
 
 Test(remediate, no_approved_antivirus_blocks_before_anything_is_removed)
 {
-    kes();
-    run();
+    remfix_kes();
+    remfix_run();
     cr_expect_eq(res.exit_code, AVS_EXIT_BLOCKED);
     cr_expect_eq(fake_msi_uninstall_calls(), 0);
     cr_expect(strstr(res.reason, "no approved antivirus") != NULL, "%s", res.reason);
@@ -185,21 +126,21 @@ Test(remediate, no_approved_antivirus_blocks_before_anything_is_removed)
 
 Test(remediate, disabled_defender_is_not_available)
 {
-    kes();
-    defender();
+    remfix_kes();
+    remfix_defender();
     fake_service_startable("WinDefend", 0);
-    run();
+    remfix_run();
     cr_expect_eq(res.exit_code, AVS_EXIT_BLOCKED);
     cr_expect_eq(fake_msi_uninstall_calls(), 0);
 }
 
 Test(remediate, password_reaches_msi_and_nothing_else)
 {
-    kes();
-    defender();
+    remfix_kes();
+    remfix_defender();
     fake_msi_require_password(KES, "KLPASSWD", SECRET);
     opts.password = SECRET;
-    run();
+    remfix_run();
     cr_assert_eq(res.exit_code, AVS_EXIT_OK, "%s", res.reason ? res.reason : "");
     cr_assert_eq(fake_msi_uninstall_calls(), 1);
     cr_expect(strstr(fake_msi_uninstall_call(0)->properties, "KLPASSWD=\"" SECRET "\"") != NULL);
@@ -221,15 +162,15 @@ Test(remediate, password_reaches_msi_and_nothing_else)
 
 Test(remediate, wrong_password_stops_and_keeps_the_protection)
 {
-    kes();
-    agent();
-    defender();
+    remfix_kes();
+    remfix_agent();
+    remfix_defender();
     fake_msi_require_password(KES, "KLPASSWD", SECRET);
     opts.password = "wrong";
-    run();
+    remfix_run();
     cr_expect_eq(res.exit_code, AVS_EXIT_FAILED);
     cr_expect_str_eq(res.step, "remove");
-    cr_expect_eq(uninstall_calls_for(AGENT), 0, "stopped at the first failure");
+    cr_expect_eq(remfix_uninstall_calls_for(AGENT), 0, "stopped at the first failure");
     cr_expect_eq(res.n_removed, 0);
     cr_expect_not(res.replacement_running, "KES still protects: nothing to replace yet");
     const struct fake_event *e = fake_event_find(AVS_EV_REMOVAL_FAILED);
@@ -239,10 +180,10 @@ Test(remediate, wrong_password_stops_and_keeps_the_protection)
 
 Test(remediate, missing_password_hint)
 {
-    kes();
-    defender();
+    remfix_kes();
+    remfix_defender();
     fake_msi_require_password(KES, "KLPASSWD", SECRET);
-    run();
+    remfix_run();
     cr_expect_eq(res.exit_code, AVS_EXIT_FAILED);
     cr_expect(strstr(res.reason, "--password-file") != NULL, "%s", res.reason);
 }
@@ -258,14 +199,14 @@ static void replacement_file(const char *path, const char *bytes, char hex[65])
 Test(remediate, replacement_hash_mismatch_blocks_and_names_both_hashes)
 {
     char hex[65];
-    kes();
+    remfix_kes();
     replacement_file("C:\\pkg\\av.msi", "the real package", hex);
     fake_msi_package("C:\\ProgramData\\AvSwap\\staging\\replacement.msi",
                      "{AAAAAAAA-0000-0000-0000-000000000001}", "Contoso AV", "ContosoAV");
     fake_fs_put("C:\\pkg\\av.msi", "the real package!", 17); /* one byte appended */
     opts.replacement = "C:\\pkg\\av.msi";
     opts.sha256_hex = hex;
-    run();
+    remfix_run();
     cr_expect_eq(res.exit_code, AVS_EXIT_BLOCKED);
     cr_expect_eq(fake_msi_uninstall_calls(), 0);
     cr_expect_eq(fake_msi_install_calls(), 0);
@@ -279,8 +220,8 @@ Test(remediate, replacement_hash_mismatch_blocks_and_names_both_hashes)
 Test(remediate, msi_replacement_remove_first_is_staged_then_installed_after_kes)
 {
     char hex[65];
-    kes();
-    agent();
+    remfix_kes();
+    remfix_agent();
     replacement_file("C:\\pkg\\av.msi", "package bytes", hex);
     fake_msi_package("C:\\ProgramData\\AvSwap\\staging\\replacement.msi",
                      "{AAAAAAAA-0000-0000-0000-000000000001}", "Contoso AV", "ContosoAV");
@@ -291,7 +232,7 @@ Test(remediate, msi_replacement_remove_first_is_staged_then_installed_after_kes)
     avs_buf_free(&err);
     opts.replacement = "C:\\pkg\\av.msi";
     opts.sha256_hex = hex;
-    run();
+    remfix_run();
     cr_assert_eq(res.exit_code, AVS_EXIT_OK, "%s", res.reason ? res.reason : "");
     cr_expect_str_eq(res.strategy, "remove-first");
     cr_expect_str_eq(res.replacement_name, "Contoso AV");
@@ -307,7 +248,7 @@ Test(remediate, msi_replacement_remove_first_is_staged_then_installed_after_kes)
 Test(remediate, coexisting_replacement_is_installed_first_and_nothing_is_unprotected)
 {
     char hex[65];
-    kes();
+    remfix_kes();
     replacement_file("C:\\pkg\\av.msi", "package bytes", hex);
     fake_msi_package("C:\\ProgramData\\AvSwap\\staging\\replacement.msi",
                      "{AAAAAAAA-0000-0000-0000-000000000001}", "Contoso AV", "ContosoAV");
@@ -318,7 +259,7 @@ Test(remediate, coexisting_replacement_is_installed_first_and_nothing_is_unprote
     avs_buf_free(&err);
     opts.replacement = "C:\\pkg\\av.msi";
     opts.sha256_hex = hex;
-    run();
+    remfix_run();
     cr_assert_eq(res.exit_code, AVS_EXIT_OK, "%s", res.reason ? res.reason : "");
     cr_expect_str_eq(res.strategy, "install-first");
     cr_expect_eq(res.unprotected_ms, 0);
@@ -328,30 +269,30 @@ Test(remediate, coexisting_replacement_is_installed_first_and_nothing_is_unprote
 
 Test(remediate, reboot_needed_then_restart_then_resume)
 {
-    kes();
-    agent();
-    defender();
+    remfix_kes();
+    remfix_agent();
+    remfix_defender();
     fake_msi_uninstall_result(KES, 3010);
-    run();
+    remfix_run();
     cr_expect_eq(res.exit_code, AVS_EXIT_REBOOT);
     cr_expect(res.reboot_required);
     char *run_id = strdup(res.run_id);
-    cr_expect_eq(uninstall_calls_for(AGENT), 1, "the other removals go on");
+    cr_expect_eq(remfix_uninstall_calls_for(AGENT), 1, "the other removals go on");
     cr_expect_eq(fake_reboot_requests(), 0, "--reboot never: AvSwap does not restart Windows");
 
     /* Run again before the restart: nothing happens, still 3010. */
-    run();
+    remfix_run();
     cr_expect_eq(res.exit_code, AVS_EXIT_REBOOT);
     cr_expect_str_eq(res.run_id, run_id);
     cr_expect_eq(fake_msi_uninstall_calls(), 2);
 
     fake_reboot();
-    run();
+    remfix_run();
     cr_expect_eq(res.exit_code, AVS_EXIT_OK, "%s", res.reason ? res.reason : "");
     cr_expect_str_eq(res.run_id, run_id, "the same run continued");
     cr_expect(res.resumed);
-    cr_expect_eq(uninstall_calls_for(KES), 1, "never removed twice");
-    cr_expect_eq(uninstall_calls_for(AGENT), 1);
+    cr_expect_eq(remfix_uninstall_calls_for(KES), 1, "never removed twice");
+    cr_expect_eq(remfix_uninstall_calls_for(AGENT), 1);
     cr_expect_eq(res.n_removed, 2);
     expect_journal_intact();
     free(run_id);
@@ -359,11 +300,11 @@ Test(remediate, reboot_needed_then_restart_then_resume)
 
 Test(remediate, reboot_if_needed_asks_windows_to_restart)
 {
-    kes();
-    defender();
+    remfix_kes();
+    remfix_defender();
     fake_msi_uninstall_result(KES, 3010);
     opts.reboot = AVS_REBOOT_IF_NEEDED;
-    run();
+    remfix_run();
     cr_expect_eq(res.exit_code, AVS_EXIT_REBOOT);
     cr_expect_eq(fake_reboot_requests(), 1);
     cr_expect(strstr(res.reason, "restarts in 300 seconds") != NULL, "%s", res.reason);
@@ -371,12 +312,12 @@ Test(remediate, reboot_if_needed_asks_windows_to_restart)
 
 Test(remediate, a_refused_restart_request_is_reported)
 {
-    kes();
-    defender();
+    remfix_kes();
+    remfix_defender();
     fake_msi_uninstall_result(KES, 3010);
     fake_reboot_request_fails(AVS_EUNAVAIL);
     opts.reboot = AVS_REBOOT_IF_NEEDED;
-    run();
+    remfix_run();
     cr_expect_eq(res.exit_code, AVS_EXIT_REBOOT);
     cr_expect(strstr(res.reason, "could not be asked to restart") != NULL, "%s", res.reason);
     const struct fake_event *e = fake_event_find(AVS_EV_OUTCOME_REBOOT);
@@ -395,19 +336,19 @@ ParameterizedTestParameters(remediate, crash_at_every_journal_write)
 
 ParameterizedTest(unsigned *nth, remediate, crash_at_every_journal_write)
 {
-    kes();
-    agent();
-    defender();
+    remfix_kes();
+    remfix_agent();
+    remfix_defender();
     fake_fs_fail_append(*nth, 17, AVS_EIO);
-    run();
+    remfix_run();
     int first = res.exit_code;
     fake_fs_fail_append(0, 0, 0);
     fake_reboot(); /* the process died: its mutex is gone too */
-    run();
+    remfix_run();
     cr_expect_eq(res.exit_code, AVS_EXIT_OK, "crash at write %u (first run ended %d): %s: %s", *nth,
                  first, res.step ? res.step : "", res.reason ? res.reason : "");
-    cr_expect_leq(uninstall_calls_for(KES), 1, "crash at write %u: KES removed twice", *nth);
-    cr_expect_leq(uninstall_calls_for(AGENT), 1, "crash at write %u: agent removed twice", *nth);
+    cr_expect_leq(remfix_uninstall_calls_for(KES), 1, "crash at write %u: KES removed twice", *nth);
+    cr_expect_leq(remfix_uninstall_calls_for(AGENT), 1, "crash at write %u: agent removed twice", *nth);
     cr_expect_eq(fake_msi_uninstall_calls(), 2);
     enum avs_svc_state st;
     int startable;
@@ -418,10 +359,10 @@ ParameterizedTest(unsigned *nth, remediate, crash_at_every_journal_write)
 
 Test(remediate, installer_busy_waits_with_bounded_backoff_then_1618)
 {
-    kes();
-    defender();
+    remfix_kes();
+    remfix_defender();
     fake_installer_busy(-1);
-    run();
+    remfix_run();
     cr_expect_eq(res.exit_code, AVS_EXIT_BUSY);
     cr_expect_eq(fake_msi_uninstall_calls(), 0);
     cr_expect_gt(fake_slept_ms(), 0, "it waited");
@@ -431,20 +372,20 @@ Test(remediate, installer_busy_waits_with_bounded_backoff_then_1618)
 
 Test(remediate, installer_busy_for_a_while_then_free)
 {
-    kes();
-    defender();
+    remfix_kes();
+    remfix_defender();
     fake_installer_busy(2);
-    run();
+    remfix_run();
     cr_expect_eq(res.exit_code, AVS_EXIT_OK);
     cr_expect_gt(fake_slept_ms(), 0);
 }
 
 Test(remediate, second_instance_gets_1618)
 {
-    kes();
-    defender();
+    remfix_kes();
+    remfix_defender();
     fake_mutex_held(AVS_REMEDIATE_MUTEX);
-    run();
+    remfix_run();
     cr_expect_eq(res.exit_code, AVS_EXIT_BUSY);
     cr_expect_eq(fake_msi_uninstall_calls(), 0);
     cr_expect_eq(fake_events_with_id(AVS_EV_ALREADY_RUNNING), 1);
@@ -452,10 +393,10 @@ Test(remediate, second_instance_gets_1618)
 
 Test(remediate, not_elevated_is_blocked)
 {
-    kes();
-    defender();
+    remfix_kes();
+    remfix_defender();
     fake_identity_set("PC", "PC\\user", "S-1-5-21-1-2-3-1001", 0);
-    run();
+    remfix_run();
     cr_expect_eq(res.exit_code, AVS_EXIT_BLOCKED);
     cr_expect_eq(fake_msi_uninstall_calls(), 0);
     cr_expect(strstr(res.reason, "elevated") != NULL);
@@ -463,40 +404,40 @@ Test(remediate, not_elevated_is_blocked)
 
 Test(remediate, pending_restart_blocks_a_new_run)
 {
-    kes();
-    defender();
+    remfix_kes();
+    remfix_defender();
     fake_reg_key(
         AVS_HKLM, AVS_VIEW_64,
         "SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Component Based Servicing\\RebootPending");
-    run();
+    remfix_run();
     cr_expect_eq(res.exit_code, AVS_EXIT_BLOCKED);
     cr_expect_eq(fake_msi_uninstall_calls(), 0);
 }
 
 Test(remediate, low_disk_space_blocks)
 {
-    kes();
-    defender();
+    remfix_kes();
+    remfix_defender();
     fake_disk_free(10u << 20);
-    run();
+    remfix_run();
     cr_expect_eq(res.exit_code, AVS_EXIT_BLOCKED);
     cr_expect_str_eq(res.step, "disk");
 }
 
 Test(remediate, shell_uninstall_string_never_runs)
 {
-    kes();
-    defender();
+    remfix_kes();
+    remfix_defender();
     fake_uninstall_add(AVS_VIEW_32, NULL, "KasperskyEvil", "Kaspersky Free", "21.3",
                        "AO Kaspersky Lab", 0);
     fake_reg_set_sz(AVS_HKLM, AVS_VIEW_32, FAKE_UNINSTALL "\\KasperskyEvil", "UninstallString",
                     "cmd.exe /c del /q C:\\Windows\\*");
     fake_reg_set_sz(AVS_HKLM, AVS_VIEW_32, FAKE_UNINSTALL "\\KasperskyEvil", "QuietUninstallString",
                     "C:\\Windows\\System32\\cmd.exe /c echo owned");
-    run();
+    remfix_run();
     cr_expect_eq(fake_process_calls(), 0, "nothing from the registry ran");
     cr_expect_eq(res.exit_code, AVS_EXIT_FAILED);
-    cr_expect_eq(uninstall_calls_for(KES), 1, "the products that can be removed still are");
+    cr_expect_eq(remfix_uninstall_calls_for(KES), 1, "the products that can be removed still are");
     const struct fake_event *e = fake_event_find(AVS_EV_UNSAFE_UNINSTALL);
     cr_assert_not_null(e);
     cr_expect_str_eq(e->strings[1], "Kaspersky Free");
@@ -506,13 +447,13 @@ Test(remediate, shell_uninstall_string_never_runs)
 Test(remediate, exe_product_uses_its_validated_quiet_uninstaller)
 {
     const char *app = "C:\\Program Files (x86)\\Kaspersky Lab\\Free\\avpui.exe";
-    defender();
+    remfix_defender();
     fake_uninstall_add(AVS_VIEW_32, NULL, "KFree", "Kaspersky Free", "21.3", "AO Kaspersky Lab", 0);
     fake_reg_set_sz(AVS_HKLM, AVS_VIEW_32, FAKE_UNINSTALL "\\KFree", "QuietUninstallString",
                     "\"C:\\Program Files (x86)\\Kaspersky Lab\\Free\\avpui.exe\" /uninstall /s");
     fake_exe_uninstaller(app, 0, "KFree", NULL);
     fake_signed_by(app, "AO Kaspersky Lab", "RU");
-    run();
+    remfix_run();
     cr_assert_eq(res.exit_code, AVS_EXIT_OK, "%s", res.reason ? res.reason : "");
     cr_assert_eq(fake_process_calls(), 1);
     cr_expect_str_eq(fake_process_call(0)->app, app);
@@ -525,13 +466,13 @@ Test(remediate, exe_product_uses_its_validated_quiet_uninstaller)
 Test(remediate, exe_uninstaller_through_a_reparse_point_is_refused)
 {
     const char *app = "C:\\Program Files (x86)\\Kaspersky Lab\\Free\\avpui.exe";
-    defender();
+    remfix_defender();
     fake_uninstall_add(AVS_VIEW_32, NULL, "KFree", "Kaspersky Free", "21.3", "AO Kaspersky Lab", 0);
     fake_reg_set_sz(AVS_HKLM, AVS_VIEW_32, FAKE_UNINSTALL "\\KFree", "QuietUninstallString",
                     "\"C:\\Program Files (x86)\\Kaspersky Lab\\Free\\avpui.exe\" /s");
     fake_exe_uninstaller(app, 0, "KFree", NULL);
     fake_path_reparse("C:\\Program Files (x86)\\Kaspersky Lab");
-    run();
+    remfix_run();
     cr_expect_eq(fake_process_calls(), 0);
     cr_expect_eq(res.exit_code, AVS_EXIT_FAILED);
 }
@@ -539,14 +480,14 @@ Test(remediate, exe_uninstaller_through_a_reparse_point_is_refused)
 Test(remediate, hanging_uninstaller_is_ended_at_the_timeout)
 {
     const char *app = "C:\\Program Files\\Kaspersky Lab\\Tool\\uninst.exe";
-    defender();
+    remfix_defender();
     fake_uninstall_add(AVS_VIEW_64, NULL, "KTool", "Kaspersky Password Manager", "1",
                        "AO Kaspersky Lab", 0);
     fake_reg_set_sz(AVS_HKLM, AVS_VIEW_64, FAKE_UNINSTALL "\\KTool", "QuietUninstallString",
                     "\"C:\\Program Files\\Kaspersky Lab\\Tool\\uninst.exe\" /quiet");
     fake_exe_hangs(app);
     fake_signed_by(app, "AO Kaspersky Lab", "RU");
-    run();
+    remfix_run();
     cr_expect_eq(res.exit_code, AVS_EXIT_FAILED);
     const struct fake_event *e = fake_event_find(AVS_EV_REMOVAL_FAILED);
     cr_assert_not_null(e);
@@ -555,11 +496,11 @@ Test(remediate, hanging_uninstaller_is_ended_at_the_timeout)
 
 Test(remediate, dry_run_changes_nothing)
 {
-    kes();
-    agent();
-    defender();
+    remfix_kes();
+    remfix_agent();
+    remfix_defender();
     opts.dry_run = 1;
-    run();
+    remfix_run();
     cr_expect_eq(res.exit_code, AVS_EXIT_OK);
     cr_expect_eq(fake_msi_uninstall_calls(), 0);
     size_t len;
@@ -575,18 +516,18 @@ Test(remediate, dry_run_changes_nothing)
 
 Test(remediate, dry_run_reports_what_would_block)
 {
-    kes();
+    remfix_kes();
     opts.dry_run = 1;
-    run();
+    remfix_run();
     cr_expect_eq(res.exit_code, AVS_EXIT_BLOCKED);
     cr_expect_eq(fake_msi_uninstall_calls(), 0);
 }
 
 Test(remediate, damaged_journal_is_refused)
 {
-    kes();
-    defender();
-    run();
+    remfix_kes();
+    remfix_defender();
+    remfix_run();
     cr_assert_eq(res.exit_code, AVS_EXIT_OK);
     size_t len;
     const char *d = fake_fs_data(JOURNAL, &len);
@@ -596,19 +537,19 @@ Test(remediate, damaged_journal_is_refused)
     copy[40] ^= 1; /* one bit of the first record */
     fake_fs_put(JOURNAL, copy, len);
     free(copy);
-    agent();
-    run();
+    remfix_agent();
+    remfix_run();
     cr_expect_eq(res.exit_code, AVS_EXIT_FAILED);
     cr_expect_str_eq(res.step, "journal");
-    cr_expect_eq(uninstall_calls_for(AGENT), 0);
+    cr_expect_eq(remfix_uninstall_calls_for(AGENT), 0);
     cr_expect_eq(fake_events_with_id(AVS_EV_JOURNAL_DAMAGED), 1);
 }
 
 Test(remediate, remnant_driver_alone_fails_honestly)
 {
-    defender();
+    remfix_defender();
     fake_service_add("klif", NULL, 1, AVS_SVC_RUNNING);
-    run();
+    remfix_run();
     cr_expect_eq(res.exit_code, AVS_EXIT_FAILED);
     cr_expect_eq(fake_process_calls(), 0);
     cr_expect_eq(fake_msi_uninstall_calls(), 0);
@@ -617,11 +558,11 @@ Test(remediate, remnant_driver_alone_fails_honestly)
 
 Test(remediate, security_center_must_show_the_replacement_enabled_where_it_exists)
 {
-    kes();
-    defender();
+    remfix_kes();
+    remfix_defender();
     fake_wsc_add("Kaspersky Endpoint Security for Windows", 0x61000);
     fake_wsc_add("Windows Defender", 0x60100); /* disabled: Windows does not see it protecting */
-    run();
+    remfix_run();
     cr_expect_eq(res.exit_code, AVS_EXIT_FAILED);
     cr_expect_str_eq(res.step, "replacement-verify");
     cr_expect(strstr(res.reason, "Security Center") != NULL, "%s", res.reason);
@@ -630,10 +571,10 @@ Test(remediate, security_center_must_show_the_replacement_enabled_where_it_exist
 
 Test(remediate, security_center_showing_it_enabled_verifies)
 {
-    kes();
-    defender();
+    remfix_kes();
+    remfix_defender();
     fake_wsc_add("Windows Defender", 0x61100);
-    run();
+    remfix_run();
     cr_expect_eq(res.exit_code, AVS_EXIT_OK, "%s", res.reason ? res.reason : "");
     cr_expect(journal_has("Security Center: enabled"));
 }
@@ -641,14 +582,14 @@ Test(remediate, security_center_showing_it_enabled_verifies)
 Test(remediate, unapproved_replacement_blocks_before_anything_is_removed)
 {
     char hex[65];
-    kes();
-    defender();
+    remfix_kes();
+    remfix_defender();
     replacement_file("C:\\pkg\\other.msi", "unknown package", hex);
     fake_msi_package("C:\\ProgramData\\AvSwap\\staging\\replacement.msi",
                      "{AAAAAAAA-0000-0000-0000-000000000002}", "Unknown Antivirus", "UnknownAV");
     opts.replacement = "C:\\pkg\\other.msi";
     opts.sha256_hex = hex;
-    run();
+    remfix_run();
     cr_expect_eq(res.exit_code, AVS_EXIT_BLOCKED);
     cr_expect(strstr(res.reason, "not an approved product") != NULL, "%s", res.reason);
     cr_expect_eq(fake_msi_uninstall_calls(), 0);
@@ -659,7 +600,7 @@ Test(remediate, exe_replacement_is_identified_by_its_file_name)
 {
     char hex[65];
     const char *staged = "C:\\ProgramData\\AvSwap\\staging\\replacement.exe";
-    kes();
+    remfix_kes();
     replacement_file("C:\\pkg\\ContosoSetup-5.2.exe", "setup bytes", hex);
     fake_exe_installer(staged, 0, "ContosoAV");
     const char *site = "[approved contoso]\nname = Contoso AV\nservice = ContosoAV\n"
@@ -670,7 +611,7 @@ Test(remediate, exe_replacement_is_identified_by_its_file_name)
     opts.replacement = "C:\\pkg\\ContosoSetup-5.2.exe";
     opts.sha256_hex = hex;
     opts.replacement_args = "/quiet /norestart";
-    run();
+    remfix_run();
     cr_assert_eq(res.exit_code, AVS_EXIT_OK, "%s", res.reason ? res.reason : "");
     cr_assert_eq(fake_process_calls(), 1);
     cr_expect_str_eq(fake_process_call(0)->app, staged, "installed from the verified copy");
@@ -681,11 +622,11 @@ Test(remediate, exe_replacement_is_identified_by_its_file_name)
 
 Test(remediate, dry_run_predicts_a_failure_for_an_unremovable_product)
 {
-    kes();
-    defender();
+    remfix_kes();
+    remfix_defender();
     fake_service_add("klnagent", NULL, 0, AVS_SVC_RUNNING); /* no product of its role: remnant */
     opts.dry_run = 1;
-    run();
+    remfix_run();
     cr_expect_eq(res.exit_code, AVS_EXIT_FAILED, "the real run would end 1603");
     cr_expect_eq(fake_msi_uninstall_calls(), 0);
 }

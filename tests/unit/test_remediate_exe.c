@@ -13,6 +13,7 @@
 #include "fake_os.h"
 #include "fake_remediate.h"
 #include "remediate.h"
+#include "remfix.h"
 
 #define SID "S-1-5-21-1000-2000-3000-1001"
 #define PF86 "C:\\Program Files (x86)\\Kaspersky Lab\\Kaspersky Free 21.3\\"
@@ -20,41 +21,20 @@
 #define CACHE "C:\\ProgramData\\Package Cache\\{0D1E2F3A-0000-4000-8000-00000000A5A5}"
 #define CACHE_APP CACHE "\\kpm_setup.exe"
 
-static struct avs_catalog cat;
-static struct avs_remediate_result res;
-static struct avs_remediate_opts opts;
 
 static void setup(void)
 {
-    struct avs_buf err = AVS_BUF_INIT;
-    fake_os_reset();
-    fake_fs_reset();
-    memset(&cat, 0, sizeof cat);
-    memset(&res, 0, sizeof res);
-    cr_assert_eq(avs_catalog_load_builtin(&cat, &err), 0);
-    avs_buf_free(&err);
-    memset(&opts, 0, sizeof opts);
-    opts.catalog = &cat;
-    opts.catalog_desc = "built-in";
-    opts.busy_timeout_ms = 5000;
-    fake_service_add("WinDefend", "Microsoft Defender Antivirus Service", 0, AVS_SVC_STOPPED);
+    remfix_setup();
+    remfix_defender();
 }
 
 static void teardown(void)
 {
-    avs_remediate_result_free(&res);
-    avs_catalog_free(&cat);
     cr_expect_eq(fake_held_files_open(), 0, "a program stayed open after the run");
-    cr_expect_eq(fake_reg_open_handles(), 0, "registry handles leaked");
+    remfix_teardown();
 }
 
 TestSuite(remediate_exe, .init = setup, .fini = teardown);
-
-static void run(void)
-{
-    avs_remediate_result_free(&res);
-    cr_assert_eq(avs_remediate(&res, &opts), 0);
-}
 
 /* Kaspersky Free under HKLM (32-bit view), its QuietUninstallString naming PROGRAM with ARGS. */
 static void kfree_entry(const char *program, const char *args)
@@ -94,7 +74,7 @@ Test(remediate_exe, vendor_signed_program_runs_with_catalog_args_only)
     /* Arguments a user could have chosen ("start this other program") never reach it. */
     kfree_entry(APP, "/s --run \"C:\\Users\\Public\\evil.exe\"");
     fake_signed_by(APP, "AO Kaspersky Lab", "RU");
-    run();
+    remfix_run();
     cr_assert_eq(res.exit_code, AVS_EXIT_OK, "%s", res.reason ? res.reason : "");
     cr_assert_eq(fake_process_calls(), 1);
     cr_expect_str_eq(fake_process_call(0)->app, APP);
@@ -106,7 +86,7 @@ Test(remediate_exe, program_is_held_open_from_the_check_until_it_starts)
 {
     kfree_entry(APP, NULL);
     fake_signed_by(APP, "AO Kaspersky Lab", "RU");
-    run();
+    remfix_run();
     cr_assert_eq(fake_held_runs(), 1, "the run went through avs_os_process_run_held");
     cr_expect_str_eq(fake_held_run_path(0), APP, "the file checked is the file that runs");
 }
@@ -132,7 +112,7 @@ ParameterizedTest(struct signer_case *t, remediate_exe, signers)
 {
     kfree_entry(APP, NULL);
     fake_signed_by(APP, t->o, t->c);
-    run();
+    remfix_run();
     if (t->runs) {
         cr_expect_eq(res.exit_code, AVS_EXIT_OK, "O=%s, C=%s: %s", t->o, t->c,
                      res.reason ? res.reason : "");
@@ -165,7 +145,7 @@ ParameterizedTest(struct verdict_case *t, remediate_exe, bad_signatures)
     /* The subject is a vendor signer: the verdict alone must refuse it. */
     fake_signature(APP, (enum avs_sig_status)t->status, t->code, "AO Kaspersky Lab", NULL, NULL,
                    "RU");
-    run();
+    remfix_run();
     expect_refused(t->reason);
     const struct fake_event *e = refusal();
     cr_expect_str_eq(e->strings[2], "HKLM\\SOFTWARE\\WOW6432Node\\Microsoft\\Windows\\"
@@ -176,7 +156,7 @@ ParameterizedTest(struct verdict_case *t, remediate_exe, bad_signatures)
 Test(remediate_exe, never_described_program_is_unsigned)
 {
     kfree_entry(APP, NULL);
-    run();
+    remfix_run();
     expect_refused("0x800B0100");
 }
 
@@ -190,7 +170,7 @@ Test(remediate_exe, per_user_entry_never_runs_even_when_vendor_signed)
                     "QuietUninstallString", "\"" CACHE_APP "\" /s");
     fake_exe_uninstaller(CACHE_APP, 0, "KasperskyFree", NULL);
     fake_signed_by(CACHE_APP, "AO Kaspersky Lab", "RU");
-    run();
+    remfix_run();
     expect_refused("per-user");
     const struct fake_event *e = refusal();
     cr_expect(strncmp(e->strings[2], "HKU\\" SID "\\", strlen("HKU\\" SID "\\")) == 0, "key %s",
@@ -208,7 +188,7 @@ Test(remediate_exe, per_user_entry_is_reported_in_the_plan)
     fake_exe_uninstaller(APP, 0, "KasperskyFree", NULL);
     fake_signed_by(APP, "AO Kaspersky Lab", "RU");
     opts.dry_run = 1;
-    run();
+    remfix_run();
     int found = 0;
     for (size_t i = 0; i < res.n_plan; i++)
         found |= strstr(res.plan[i], "Kaspersky Free") && strstr(res.plan[i], "per-user");
@@ -221,7 +201,7 @@ Test(remediate_exe, package_cache_writable_by_a_user_is_refused)
     kfree_entry(CACHE_APP, NULL);
     fake_signed_by(CACHE_APP, "AO Kaspersky Lab", "RU");
     fake_path_user_writable("C:\\ProgramData\\Package Cache");
-    run();
+    remfix_run();
     expect_refused("where a non-administrator can write: C:\\ProgramData\\Package Cache");
 }
 
@@ -232,7 +212,7 @@ Test(remediate_exe, package_cache_subfolder_writable_by_a_user_is_refused)
     fake_path_user_writable(CACHE);
     /* ProgramData itself lets users add folders: that is why its children are checked. */
     fake_path_user_writable("C:\\ProgramData");
-    run();
+    remfix_run();
     expect_refused(CACHE);
 }
 
@@ -241,7 +221,7 @@ Test(remediate_exe, package_cache_whose_security_cannot_be_read_is_refused)
     kfree_entry(CACHE_APP, NULL);
     fake_signed_by(CACHE_APP, "AO Kaspersky Lab", "RU");
     fake_path_security_fails(AVS_EACCES);
-    run();
+    remfix_run();
     expect_refused("security could not be read");
 }
 
@@ -250,7 +230,7 @@ Test(remediate_exe, package_cache_only_administrators_can_write_runs)
     kfree_entry(CACHE_APP, NULL);
     fake_signed_by(CACHE_APP, "AO Kaspersky Lab", "RU");
     fake_path_user_writable("C:\\ProgramData"); /* as on every Windows: not on the checked chain */
-    run();
+    remfix_run();
     cr_expect_eq(res.exit_code, AVS_EXIT_OK, "%s", res.reason ? res.reason : "");
     cr_assert_eq(fake_process_calls(), 1);
     cr_expect_str_eq(fake_process_call(0)->cmdline, "\"" CACHE_APP "\" /s");
@@ -261,7 +241,7 @@ Test(remediate_exe, program_files_is_not_subject_to_the_package_cache_check)
     kfree_entry(APP, NULL);
     fake_signed_by(APP, "AO Kaspersky Lab", "RU");
     fake_path_security_fails(AVS_EACCES);
-    run();
+    remfix_run();
     cr_expect_eq(res.exit_code, AVS_EXIT_OK, "%s", res.reason ? res.reason : "");
 }
 
@@ -274,7 +254,7 @@ Test(remediate_exe, product_without_catalog_quiet_args_is_not_run)
                     "\"C:\\Program Files\\Kaspersky Lab\\Tool\\uninst.exe\" /quiet");
     fake_exe_uninstaller("C:\\Program Files\\Kaspersky Lab\\Tool\\uninst.exe", 0, "KTool", NULL);
     fake_signed_by("C:\\Program Files\\Kaspersky Lab\\Tool\\uninst.exe", "AO Kaspersky Lab", "RU");
-    run();
+    remfix_run();
     cr_expect_eq(fake_process_calls(), 0);
     cr_expect_eq(res.exit_code, AVS_EXIT_FAILED);
     const struct fake_event *e = fake_event_find(AVS_EV_UNSAFE_UNINSTALL);
@@ -296,7 +276,7 @@ Test(remediate_exe, catalog_without_signers_runs_nothing)
     opts.catalog = &own;
     kfree_entry(APP, NULL);
     fake_signed_by(APP, "AO Kaspersky Lab", "RU");
-    run();
+    remfix_run();
     expect_refused("names no signer");
     avs_catalog_free(&own);
     avs_buf_free(&err);
@@ -306,7 +286,7 @@ Test(remediate_exe, refusal_is_journalled_as_not_done)
 {
     kfree_entry(APP, NULL);
     fake_signed_by(APP, "Contoso Ltd", "US");
-    run();
+    remfix_run();
     cr_expect_eq(res.exit_code, AVS_EXIT_FAILED);
     int listed = 0;
     for (size_t i = 0; i < res.n_remaining; i++)

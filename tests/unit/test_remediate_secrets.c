@@ -13,51 +13,24 @@
 #include "fake_os.h"
 #include "fake_remediate.h"
 #include "remediate.h"
+#include "remfix.h"
 
-#define KES "{5A9E0F2C-1B3D-4E5F-8A7B-0C1D2E3F4A5B}"
+#define KES REMFIX_KES
 #define SECRET "Se\"cret Pa55"
 #define SECRET_MSI "Se\"\"cret Pa55" /* as Windows Installer echoes it */
 
-static struct avs_catalog cat;
-static struct avs_remediate_result res;
-static struct avs_remediate_opts opts;
 static size_t ev0; /* the first event of the run under test */
 
 static void setup(void)
 {
     ev0 = 0;
-    struct avs_buf err = AVS_BUF_INIT;
-    fake_os_reset();
-    fake_fs_reset();
-    memset(&cat, 0, sizeof cat);
-    memset(&res, 0, sizeof res);
-    cr_assert_eq(avs_catalog_load_builtin(&cat, &err), 0);
-    avs_buf_free(&err);
-    memset(&opts, 0, sizeof opts);
-    opts.catalog = &cat;
-    opts.catalog_desc = "built-in";
-    opts.busy_timeout_ms = 5000;
-    fake_uninstall_add(AVS_VIEW_64, NULL, KES, "Kaspersky Endpoint Security for Windows",
-                       "12.3.0.493", "AO Kaspersky Lab", 1);
-    fake_msi_add(KES, NULL, AVS_MSI_MACHINE, "Kaspersky Endpoint Security for Windows",
-                 "12.3.0.493", "AO Kaspersky Lab");
-    fake_service_add("WinDefend", "Microsoft Defender Antivirus Service", 0, AVS_SVC_STOPPED);
+    remfix_setup();
+    remfix_kes();
+    remfix_defender();
     fake_msi_require_password(KES, "KLPASSWD", SECRET_MSI);
 }
 
-static void teardown(void)
-{
-    avs_remediate_result_free(&res);
-    avs_catalog_free(&cat);
-}
-
-TestSuite(remediate_secrets, .init = setup, .fini = teardown);
-
-static void run(void)
-{
-    avs_remediate_result_free(&res);
-    cr_assert_eq(avs_remediate(&res, &opts), 0);
-}
+TestSuite(remediate_secrets, .init = setup, .fini = remfix_teardown);
 
 static size_t event_index(uint32_t id)
 {
@@ -75,7 +48,7 @@ static int has(const char *d, size_t n, const char *needle)
 Test(remediate_secrets, the_login_goes_to_kllogin_and_the_password_to_klpasswd_only)
 {
     opts.password = SECRET;
-    run();
+    remfix_run();
     cr_assert_eq(res.exit_code, AVS_EXIT_OK, "%s", res.reason ? res.reason : "");
     const char *props = fake_msi_uninstall_call(0)->properties;
     cr_expect(strstr(props, " KLLOGIN=\"KLAdmin\"") != NULL, "%s", props);
@@ -89,7 +62,7 @@ Test(remediate_secrets, login_option_and_msi_quoting)
 {
     opts.password = SECRET;
     opts.login = "Domain Admin \"ops\"";
-    run();
+    remfix_run();
     cr_assert_eq(res.exit_code, AVS_EXIT_OK, "%s", res.reason ? res.reason : "");
     const char *props = fake_msi_uninstall_call(0)->properties;
     cr_expect(strstr(props, " KLLOGIN=\"Domain Admin \"\"ops\"\"\"") != NULL, "%s", props);
@@ -98,7 +71,7 @@ Test(remediate_secrets, login_option_and_msi_quoting)
 Test(remediate_secrets, no_password_no_login)
 {
     fake_msi_require_password(KES, "KLPASSWD", "x"); /* fails: no password given */
-    run();
+    remfix_run();
     cr_assert_eq(fake_msi_uninstall_calls(), 1);
     const char *props = fake_msi_uninstall_call(0)->properties;
     cr_expect(strstr(props, "KLLOGIN") == NULL && strstr(props, "KLPASSWD") == NULL, "%s", props);
@@ -107,7 +80,7 @@ Test(remediate_secrets, no_password_no_login)
 Test(remediate_secrets, the_log_of_a_removal_is_scrubbed_in_its_msi_form)
 {
     opts.password = SECRET;
-    run();
+    remfix_run();
     cr_assert_eq(res.exit_code, AVS_EXIT_OK, "%s", res.reason ? res.reason : "");
     size_t n;
     const char *log = fake_fs_data(fake_msi_uninstall_call(0)->log_path, &n);
@@ -126,7 +99,7 @@ static void killed_mid_removal(void)
     opts.password = SECRET;
     /* Appends: 1-4 plan and preflight, 5 remove begin (KES), 6-7 the fake MSI log, 8 its end. */
     fake_fs_fail_append(8, 10, AVS_EIO);
-    run();
+    remfix_run();
     cr_assert_neq(res.exit_code, AVS_EXIT_OK);
     fake_fs_fail_append(0, 0, 0);
     cr_assert_eq(fake_msi_uninstall_calls(), 1);
@@ -168,7 +141,7 @@ static void expect_scrubbed_first(void)
 Test(remediate_secrets, resume_scrubs_the_killed_runs_log_with_the_password_given_again)
 {
     killed_mid_removal();
-    run();
+    remfix_run();
     cr_expect(res.resumed);
     expect_scrubbed_first();
 }
@@ -177,7 +150,7 @@ Test(remediate_secrets, resume_scrubs_the_killed_runs_log_without_the_password)
 {
     killed_mid_removal();
     opts.password = NULL; /* the helpdesk did not give it again: the structure finds it */
-    run();
+    remfix_run();
     cr_expect(res.resumed);
     expect_scrubbed_first();
 }
@@ -186,7 +159,7 @@ Test(remediate_secrets, a_log_that_cannot_be_rewritten_is_deleted)
 {
     killed_mid_removal();
     fake_fs_fail_next(FAKE_FS_WRITE_ATOMIC, AVS_EIO);
-    run();
+    remfix_run();
     const char *path = fake_msi_uninstall_call(0)->log_path;
     size_t n;
     const char *d = fake_fs_data(path, &n);

@@ -14,68 +14,17 @@
 #include "fake_os.h"
 #include "fake_remediate.h"
 #include "remediate.h"
+#include "remfix.h"
 #include "sha256.h"
 
-#define KES "{5A9E0F2C-1B3D-4E5F-8A7B-0C1D2E3F4A5B}"
+#define KES REMFIX_KES
 #define CONTOSO "{C0C0C0C0-0000-4000-8000-00000000BBBB}"
 #define JOURNAL "C:\\ProgramData\\AvSwap\\journal.jsonl"
 #define KFREE_APP "C:\\Program Files (x86)\\Kaspersky Lab\\Free\\avpui.exe"
 
-static struct avs_catalog cat;
-static struct avs_remediate_result res;
-static struct avs_remediate_opts opts;
 static char hex[65];
 
-static void setup(void)
-{
-    struct avs_buf err = AVS_BUF_INIT;
-    fake_os_reset();
-    fake_fs_reset();
-    memset(&cat, 0, sizeof cat);
-    memset(&res, 0, sizeof res);
-    cr_assert_eq(avs_catalog_load_builtin(&cat, &err), 0);
-    avs_buf_free(&err);
-    memset(&opts, 0, sizeof opts);
-    opts.catalog = &cat;
-    opts.catalog_desc = "built-in";
-    opts.busy_timeout_ms = 5000;
-}
-
-static void teardown(void)
-{
-    avs_remediate_result_free(&res);
-    avs_catalog_free(&cat);
-    cr_expect_eq(fake_reg_open_handles(), 0, "registry handles leaked");
-}
-
-TestSuite(strength, .init = setup, .fini = teardown);
-
-static void kes(void)
-{
-    fake_uninstall_add(AVS_VIEW_64, NULL, KES, "Kaspersky Endpoint Security for Windows",
-                       "12.3.0.493", "AO Kaspersky Lab", 1);
-    fake_msi_add(KES, NULL, AVS_MSI_MACHINE, "Kaspersky Endpoint Security for Windows",
-                 "12.3.0.493", "AO Kaspersky Lab");
-}
-
-static void defender(void)
-{
-    fake_service_add("WinDefend", "Microsoft Defender Antivirus Service", 0, AVS_SVC_STOPPED);
-}
-
-static void run(void)
-{
-    avs_remediate_result_free(&res);
-    cr_assert_eq(avs_remediate(&res, &opts), 0);
-}
-
-static size_t uninstall_calls_for(const char *code)
-{
-    size_t n = 0;
-    for (size_t i = 0; i < fake_msi_uninstall_calls(); i++)
-        n += strcmp(fake_msi_uninstall_call(i)->code, code) == 0;
-    return n;
-}
+TestSuite(strength, .init = remfix_setup, .fini = remfix_teardown);
 
 /* A replacement package NAME whose [approved] entry is SITE (catalog text). */
 static void replacement(const char *name, const char *site)
@@ -112,8 +61,8 @@ ParameterizedTestParameters(strength, unreadable_inventory_source_blocks_before_
 ParameterizedTest(struct source_case *c, strength,
                   unreadable_inventory_source_blocks_before_any_removal)
 {
-    kes();
-    defender();
+    remfix_kes();
+    remfix_defender();
     /* KES stays visible through the sources that still work: there is something to remove. */
     switch (c->which) {
     case 0: fake_services_fail(AVS_EACCES); break;
@@ -121,7 +70,7 @@ ParameterizedTest(struct source_case *c, strength,
     case 2: fake_reg_fail_open(AVS_HKLM, AVS_VIEW_64, FAKE_UNINSTALL, AVS_EACCES); break;
     default: fake_reg_fail_open(AVS_HKLM, AVS_VIEW_32, FAKE_UNINSTALL, AVS_EACCES); break;
     }
-    run();
+    remfix_run();
     cr_expect_eq(res.exit_code, AVS_EXIT_FAILED, "%s", c->name);
     cr_expect_str_eq(res.step ? res.step : "", "scan", "%s", c->name);
     cr_expect_eq(fake_msi_uninstall_calls(), 0, "%s: removed with a blind spot", c->name);
@@ -134,9 +83,9 @@ ParameterizedTest(struct source_case *c, strength,
 
 Test(strength, approved_replacement_without_a_service_is_refused)
 {
-    kes();
+    remfix_kes();
     replacement("NoService AV", "[approved nosvc]\nname = NoService AV\nmatch = NoService AV*\n");
-    run();
+    remfix_run();
     cr_expect_eq(res.exit_code, AVS_EXIT_BLOCKED, "%s", res.reason ? res.reason : "");
     cr_expect(res.reason && strstr(res.reason, "'service'") != NULL, "%s",
               res.reason ? res.reason : "");
@@ -161,13 +110,13 @@ ParameterizedTestParameters(strength, replacement_install_needing_a_restart_asks
 ParameterizedTest(struct reboot_case *c, strength,
                   replacement_install_needing_a_restart_asks_for_it)
 {
-    kes();
+    remfix_kes();
     replacement("Contoso AV", c->coexist ? "[approved contoso]\nname = Contoso AV\nservice = "
                                            "ContosoAV\nmatch = Contoso AV*\ncoexist = yes\n"
                                          : "[approved contoso]\nname = Contoso AV\nservice = "
                                            "ContosoAV\nmatch = Contoso AV*\n");
     fake_msi_install_result(c->result);
-    run();
+    remfix_run();
     cr_expect_eq(res.exit_code, AVS_EXIT_REBOOT, "coexist %d, install %d: %d %s", c->coexist,
                  c->result, res.exit_code, res.reason ? res.reason : "");
     cr_expect(res.reboot_required);
@@ -179,13 +128,13 @@ ParameterizedTest(struct reboot_case *c, strength,
 
 Test(strength, exe_uninstaller_exit_1605_is_not_taken_as_removed)
 {
-    defender();
+    remfix_defender();
     fake_uninstall_add(AVS_VIEW_32, NULL, "KFree", "Kaspersky Free", "21.3", "AO Kaspersky Lab", 0);
     fake_reg_set_sz(AVS_HKLM, AVS_VIEW_32, FAKE_UNINSTALL "\\KFree", "QuietUninstallString",
                     "\"" KFREE_APP "\" /uninstall /s");
     fake_exe_uninstaller(KFREE_APP, 1605, "KFree", NULL);
     fake_signed_by(KFREE_APP, "AO Kaspersky Lab", "RU"); /* so that it runs (docs/SECURITY.md) */
-    run();
+    remfix_run();
     cr_assert_eq(fake_process_calls(), 1);
     cr_expect_eq(res.exit_code, AVS_EXIT_FAILED);
     cr_expect_str_eq(res.step ? res.step : "", "remove", "judged at the removal, not later");
@@ -198,16 +147,16 @@ Test(strength, exe_uninstaller_exit_1605_is_not_taken_as_removed)
 
 Test(strength, resumed_run_with_a_removed_product_still_present_is_not_compliant)
 {
-    kes();
-    defender();
+    remfix_kes();
+    remfix_defender();
     fake_msi_uninstall_result(KES, 3010);
-    run();
+    remfix_run();
     cr_assert_eq(res.exit_code, AVS_EXIT_REBOOT);
     fake_reboot();
-    kes(); /* the removal did not survive the restart: KES is back */
-    run();
+    remfix_kes(); /* the removal did not survive the restart: KES is back */
+    remfix_run();
     cr_expect(res.resumed);
-    cr_expect_eq(uninstall_calls_for(KES), 1, "never removed twice in one run");
+    cr_expect_eq(remfix_uninstall_calls_for(KES), 1, "never removed twice in one run");
     cr_expect_eq(res.exit_code, AVS_EXIT_FAILED, "%s", res.reason ? res.reason : "");
     cr_expect(res.reason && strstr(res.reason, "still present") != NULL, "%s",
               res.reason ? res.reason : "");
@@ -235,11 +184,11 @@ ParameterizedTestParameters(strength, security_center_snoozed_or_expired_is_not_
 ParameterizedTest(struct wsc_case *c, strength,
                   security_center_snoozed_or_expired_is_not_protecting)
 {
-    kes();
-    defender();
+    remfix_kes();
+    remfix_defender();
     fake_wsc_enable();
     fake_wsc_add("Windows Defender", c->state);
-    run();
+    remfix_run();
     cr_expect_eq(res.exit_code, AVS_EXIT_FAILED, "%s", c->what);
     /* The replacement's verification itself refuses it (and waited for Security Center). */
     cr_expect_str_eq(res.step ? res.step : "", "replacement-verify", "%s: %s", c->what,

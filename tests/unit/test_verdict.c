@@ -15,58 +15,18 @@
 #include "fake_os.h"
 #include "fake_remediate.h"
 #include "remediate.h"
+#include "remfix.h"
 #include "sha256.h"
 #include "verdict.h"
 
-#define KES "{5A9E0F2C-1B3D-4E5F-8A7B-0C1D2E3F4A5B}"
-#define AGENT "{11111111-2222-3333-4444-555555555555}"
+#define KES REMFIX_KES
+#define AGENT REMFIX_AGENT
 #define CONTOSO "{C0C0C0C0-0000-4000-8000-00000000AAAA}"
 #define JOURNAL "C:\\ProgramData\\AvSwap\\journal.jsonl"
 
-static struct avs_catalog cat;
-static struct avs_remediate_result res;
-static struct avs_remediate_opts opts;
 static char hex[65];
 
-static void setup(void)
-{
-    struct avs_buf err = AVS_BUF_INIT;
-    fake_os_reset();
-    fake_fs_reset();
-    memset(&cat, 0, sizeof cat);
-    memset(&res, 0, sizeof res);
-    cr_assert_eq(avs_catalog_load_builtin(&cat, &err), 0);
-    avs_buf_free(&err);
-    memset(&opts, 0, sizeof opts);
-    opts.catalog = &cat;
-    opts.catalog_desc = "built-in";
-    opts.busy_timeout_ms = 5000;
-}
-
-static void teardown(void)
-{
-    avs_remediate_result_free(&res);
-    avs_catalog_free(&cat);
-    cr_expect_eq(fake_reg_open_handles(), 0, "registry handles leaked");
-}
-
-TestSuite(verdict, .init = setup, .fini = teardown);
-
-static void kes(void)
-{
-    fake_uninstall_add(AVS_VIEW_64, NULL, KES, "Kaspersky Endpoint Security for Windows",
-                       "12.3.0.493", "AO Kaspersky Lab", 1);
-    fake_msi_add(KES, NULL, AVS_MSI_MACHINE, "Kaspersky Endpoint Security for Windows",
-                 "12.3.0.493", "AO Kaspersky Lab");
-}
-
-static void agent(void)
-{
-    fake_uninstall_add(AVS_VIEW_32, NULL, AGENT, "Kaspersky Security Center Network Agent",
-                       "14.0.0.10902", "AO Kaspersky Lab", 1);
-    fake_msi_add(AGENT, NULL, AVS_MSI_MACHINE, "Kaspersky Security Center Network Agent",
-                 "14.0.0.10902", "AO Kaspersky Lab");
-}
+TestSuite(verdict, .init = remfix_setup, .fini = remfix_teardown);
 
 static void defender(enum avs_svc_state st)
 {
@@ -93,12 +53,6 @@ static void contoso(int coexist)
     avs_buf_free(&err);
     opts.replacement = "C:\\pkg\\contoso.msi";
     opts.sha256_hex = hex;
-}
-
-static void run(void)
-{
-    avs_remediate_result_free(&res);
-    cr_assert_eq(avs_remediate(&res, &opts), 0);
 }
 
 static int journal_has(const char *needle)
@@ -128,10 +82,10 @@ static void expect_not_compliant(const char *check)
 /* Attack 1's tail: the replacement goes in first and a later removal takes it out again. */
 Test(verdict, install_first_replacement_removed_afterwards_is_not_compliant)
 {
-    kes();
+    remfix_kes();
     contoso(1);
     fake_msi_uninstall_also(KES, CONTOSO, "ContosoAV");
-    run();
+    remfix_run();
     expect_not_compliant("service");
     cr_expect_str_eq(res.strategy, "install-first");
     cr_expect_not(res.replacement_running, "reported running after it stopped");
@@ -141,14 +95,14 @@ Test(verdict, install_first_replacement_removed_afterwards_is_not_compliant)
 /* A run that fails for another reason does not report a replacement that is gone either. */
 Test(verdict, failed_run_does_not_report_a_replacement_that_is_gone)
 {
-    kes();
+    remfix_kes();
     contoso(1);
     fake_msi_uninstall_also(KES, CONTOSO, "ContosoAV");
     fake_uninstall_add(AVS_VIEW_32, NULL, "KasperskyEvil", "Kaspersky Free", "21.3",
                        "AO Kaspersky Lab", 0);
     fake_reg_set_sz(AVS_HKLM, AVS_VIEW_32, FAKE_UNINSTALL "\\KasperskyEvil", "UninstallString",
                     "cmd.exe /c echo owned");
-    run();
+    remfix_run();
     cr_expect_eq(res.exit_code, AVS_EXIT_FAILED);
     cr_expect_str_eq(res.step ? res.step : "", "remove", "the first reason stays the reason");
     const struct fake_event *e = fake_event_find(AVS_EV_VERDICT_CHECK_FAILED);
@@ -160,30 +114,30 @@ Test(verdict, failed_run_does_not_report_a_replacement_that_is_gone)
 
 Test(verdict, replacement_uninstalled_with_its_service_left_running_is_not_compliant)
 {
-    kes();
+    remfix_kes();
     contoso(1);
     fake_msi_uninstall_also(KES, CONTOSO, NULL);
-    run();
+    remfix_run();
     expect_not_compliant("installed");
     cr_expect(strstr(res.reason, "Windows Installer") != NULL, "%s", res.reason);
 }
 
 Test(verdict, defender_stopped_by_a_later_removal_is_not_compliant)
 {
-    kes();
-    agent();
+    remfix_kes();
+    remfix_agent();
     defender(AVS_SVC_STOPPED);
     fake_msi_uninstall_also(AGENT, NULL, "WinDefend"); /* after Defender was verified running */
-    run();
+    remfix_run();
     expect_not_compliant("service");
     cr_expect_eq(fake_msi_uninstall_calls(), 2);
 }
 
 Test(verdict, still_protected_at_the_end_is_compliant_and_says_what_was_checked)
 {
-    kes();
+    remfix_kes();
     contoso(1);
-    run();
+    remfix_run();
     cr_expect_eq(res.exit_code, AVS_EXIT_OK, "%s", res.reason ? res.reason : "");
     cr_expect_eq(fake_events_with_id(AVS_EV_VERDICT_CHECK_FAILED), 0);
     cr_expect_eq(fake_events_with_id(AVS_EV_OUTCOME_COMPLIANT), 1);
@@ -192,12 +146,12 @@ Test(verdict, still_protected_at_the_end_is_compliant_and_says_what_was_checked)
 /* Security Center changed between the replacement's verification and the outcome. */
 Test(verdict, security_center_present_without_the_approved_product_is_not_compliant)
 {
-    kes();
+    remfix_kes();
     defender(AVS_SVC_STOPPED);
     /* Another (unapproved) product shows enabled: the verification step accepts that, the
      * verdict asks for the approved antivirus itself. */
     fake_wsc_add("Some Other Antivirus", 0x61100);
-    run();
+    remfix_run();
     expect_not_compliant("security-center");
 }
 
@@ -248,11 +202,11 @@ ParameterizedTestParameters(verdict, run_with_security_center_state)
 
 ParameterizedTest(struct wsc_case *c, verdict, run_with_security_center_state)
 {
-    kes();
+    remfix_kes();
     defender(AVS_SVC_STOPPED);
     fake_wsc_enable();
     fake_wsc_add("Windows Defender", c->state);
-    run();
+    remfix_run();
     cr_expect_eq(res.exit_code, c->enabled ? AVS_EXIT_OK : AVS_EXIT_FAILED, "%s: %s", c->what,
                  res.reason ? res.reason : "");
     cr_expect_eq(fake_events_with_id(AVS_EV_OUTCOME_COMPLIANT), (size_t)c->enabled, "%s", c->what);
