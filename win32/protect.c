@@ -65,16 +65,10 @@ int avs_os_mkdir_protected(const char *path)
     HANDLE h = INVALID_HANDLE_VALUE;
     HANDLE tok_backup = NULL, tok_restore = NULL;
     TOKEN_PRIVILEGES prev_backup, prev_restore;
-    int reparse = 0, created = 0;
-    int err = avs_win32_path(&w, path, 0);
+    int created = 0;
+    int err = avs_win32_path_safe(&w, path, 0);
     if (err)
         return err;
-    if ((err = avs_win32_reparse_on_path(&reparse, w)))
-        goto done;
-    if (reparse) {
-        err = AVS_EUNSAFE;
-        goto done;
-    }
     if (!ConvertStringSecurityDescriptorToSecurityDescriptorW(PROTECTED_SDDL, SDDL_REVISION_1, &sd,
                                                               NULL)) {
         err = avs_win32_last_error();

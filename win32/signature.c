@@ -177,16 +177,10 @@ int avs_os_file_open_signed(avs_os_held_file **out, struct avs_os_signature *sig
     wchar_t *w = NULL;
     HANDLE h = INVALID_HANDLE_VALUE;
     struct trust_api api;
-    int reparse = 0, loaded = 0;
-    int err = avs_win32_path(&w, path, 0);
+    int loaded = 0;
+    int err = avs_win32_path_safe(&w, path, 0);
     if (err)
         return err;
-    if ((err = avs_win32_reparse_on_path(&reparse, w)))
-        goto done;
-    if (reparse) {
-        err = AVS_EUNSAFE;
-        goto done;
-    }
     /* FILE_SHARE_READ only: until the handle is closed (after the process started) nobody may
      * write, truncate, rename or delete the file, so what was verified is what runs. */
     h = CreateFileW(w, GENERIC_READ, FILE_SHARE_READ, NULL, OPEN_EXISTING,

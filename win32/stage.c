@@ -109,6 +109,24 @@ int avs_win32_reparse_on_path(int *out, const wchar_t *path)
     return err;
 }
 
+int avs_win32_path_safe(wchar_t **out, const char *path, size_t suffix_chars)
+{
+    *out = NULL;
+    wchar_t *w = NULL;
+    int reparse = 0;
+    int err = avs_win32_path(&w, path, suffix_chars);
+    if (err)
+        return err;
+    if ((err = avs_win32_reparse_on_path(&reparse, w)) == 0 && reparse)
+        err = AVS_EUNSAFE;
+    if (err) {
+        free(w);
+        return err;
+    }
+    *out = w;
+    return 0;
+}
+
 int avs_os_path_facts(struct avs_os_path_facts *out, const char *path)
 {
     memset(out, 0, sizeof *out);
@@ -276,16 +294,9 @@ int avs_os_file_lock_hash(avs_os_lock **out, uint8_t sha256[32], const char *pat
     wchar_t *w = NULL;
     HANDLE h = INVALID_HANDLE_VALUE;
     uint8_t digest[32];
-    int reparse = 0;
-    int err = avs_win32_path(&w, path, 0);
+    int err = avs_win32_path_safe(&w, path, 0);
     if (err)
         return err;
-    if ((err = avs_win32_reparse_on_path(&reparse, w)))
-        goto done;
-    if (reparse) {
-        err = AVS_EUNSAFE;
-        goto done;
-    }
     /* FILE_SHARE_READ only: from here until unlock nobody may write, truncate, rename or
      * delete the file, so what an installer reads later is what was hashed now. */
     h = CreateFileW(w, GENERIC_READ, FILE_SHARE_READ, NULL, OPEN_EXISTING,

@@ -56,6 +56,11 @@ HMODULE avs_win32_load_system32(const wchar_t *dll);
  * that do not exist yet are not. Implemented in stage.c. */
 int avs_win32_reparse_on_path(int *out, const wchar_t *path);
 
+/* avs_win32_path() of PATH, refused with AVS_EUNSAFE when it or a folder on the way to it is a
+ * reparse point: the start of every open of a file AvSwap hashes, verifies or protects, so a
+ * planted link cannot redirect it. Implemented in stage.c. */
+int avs_win32_path_safe(wchar_t **out, const char *path, size_t suffix_chars);
+
 /* The attributes of the object handle H refers to (FILE_ATTRIBUTE_*), checked on the handle
  * itself, i.e. on what was opened rather than what the name meant a moment before.
  * AVS_EUNSAFE when it is a reparse point. Implemented in stage.c. */
