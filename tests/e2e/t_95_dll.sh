@@ -13,7 +13,7 @@ source "$AVS_REPO/scripts/lib/knowndlls.sh"
 # Every DLL that is not a KnownDLL and that AvSwap loads, or that Wine's DLLs load on its behalf
 # after start-up (msi.dll's and WMI's own dependencies), seen with WINEDEBUG=+loaddll during the
 # runs below; the test fails, naming it, when a DLL outside this list is loaded after start-up.
-_DLL_CANDIDATES=(bcrypt msi crypt32 wintrust xmllite wevtapi wtsapi32 userenv cabinet comctl32
+_DLL_CANDIDATES=(bcrypt msi crypt32 wintrust xmllite wevtapi wtsapi32 userenv cabinet comctl32 rsaenh
     compstui dbghelp dnsapi dxgi iphlpapi mpr mspatcha odbccp32 opengl32 shcore sxs urlmon
     uxtheme wbemprox wined3d wininet)
 
