@@ -157,9 +157,11 @@ void avs_os_wsc_free(struct avs_os_wsc_product *list, size_t count);
  * ------------------------------------------------------------------------------------------- */
 
 /* Writes event ID (a full message-table ID from the generated avs_messages.h, whose top two
- * bits carry the severity) to the Application log under source "AvSwap", with COUNT insertion
- * strings (%1..%COUNT in the message text). The process user's SID is attached. Registers the
- * source on first use when it is missing and the process may do so. */
+ * bits carry the severity) to AvSwap's own log "AvSwap" under source "AvSwap", with COUNT
+ * insertion strings (%1..%COUNT in the message text). The process user's SID is attached. An
+ * elevated process creates or repairs the log, its source and the installed message file on
+ * first use (event 1000), and removes AvSwap 0.1's registration in the Application log, where
+ * any process may write under any source name (win32/eventlog.c). */
 int avs_os_event_write(uint32_t id, const char *const *strings, size_t count);
 
 /* ---------------------------------------------------------------------------------------------
