@@ -1,5 +1,5 @@
 # shellcheck shell=bash disable=SC2016 # jq filters use $variables in single quotes on purpose
-# Identity comes from the authority (issue 6, attacks 1 and 6), staged as a standard user would:
+# Identity comes from the authority (docs/SECURITY.md, attacks 1 and 6), staged as a standard user would:
 #   - a per-user (HKCU) Uninstall entry named with the approved product's MSI product code and a
 #     Kaspersky DisplayName must not make `remediate` remove the approved product;
 #   - a per-user entry with nothing behind it is a note (event 2021), not non-compliance;
@@ -140,7 +140,7 @@ t_identity_user_entry_cannot_remove_approved() {
     sha=$(sha256sum "$fx/contoso-av.msi" | cut -d' ' -f1)
     e2e_session "$p"
     r=$E2E_RES/identity-remediate
-    # Install-first with Contoso as the replacement: the attack's best case (issue 6, attack 1).
+    # Install-first with Contoso as the replacement: the attack's best case (docs/SECURITY.md, attack 1).
     e2e_avswap "$r" "$p" remediate --replacement "$(avs_winpath "$fx/contoso-av.msi")" --sha256 "$sha" \
         --catalog "$(avs_winpath "$AVS_REPO/tests/fixtures/catalog-approved-contoso-coexist.txt")" --json
     key=$(_id_user_key "$p" "$E2E_ID_CONTOSO_CODE")

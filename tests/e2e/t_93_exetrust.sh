@@ -1,5 +1,5 @@
 # shellcheck shell=bash disable=SC2016 # jq filters use $variables in single quotes on purpose
-# Issue 6, attack 2 "run a program of the user's choice, elevated", staged on one remediable
+# Attack 2 (docs/SECURITY.md) "run a program of the user's choice, elevated", staged on one remediable
 # endpoint and checked in one `avswap remediate` run. Each uninstaller is tests/fixtures/src/
 # fixtureuninst.c, which writes "run <its command line>" to runs.log next to itself, so a missing
 # runs.log proves it never ran and its line shows exactly which arguments it got. Signatures are

@@ -1,5 +1,5 @@
 # shellcheck shell=bash disable=SC2016 # jq and perl programs use $variables in single quotes
-# Evidence is keyed and anchored (issue 6, attack 3), as a standard user, then an administrator,
+# Evidence is keyed and anchored (docs/SECURITY.md, attack 3), as a standard user, then an administrator,
 # would attack it:
 #   - a record deleted from the journal and the public SHA-256 chain recomputed: verify fails
 #     with the HMAC of the first record rewritten (it passed before journals were keyed);

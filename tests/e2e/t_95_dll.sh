@@ -1,5 +1,5 @@
 # shellcheck shell=bash
-# Planting a DLL (issue 6, attack 4): a helpdesk runs avswap.exe from Downloads or a share, where
+# Planting a DLL (docs/SECURITY.md, attack 4): a helpdesk runs avswap.exe from Downloads or a share, where
 # a standard user can drop bcrypt.dll, msi.dll, ... A static import that is not a KnownDLL is
 # looked up next to the exe first and loaded before wmain; anything loaded later without
 # LOAD_LIBRARY_SEARCH_SYSTEM32 is looked up there and in the working directory. A canary DLL of

@@ -1,5 +1,5 @@
 # shellcheck shell=bash disable=SC2016 # jq filters use $variables in single quotes on purpose
-# AvSwap's own event log (issue 6: "Events go where only administrators can write"). The
+# AvSwap's own event log (docs/SECURITY.md: "Events go where only administrators can write"). The
 # Application log takes any source name from any process, so a standard user could forge
 # AvSwap events there; the AvSwap log's CustomSD lets only SYSTEM and Administrators write it.
 # Its texts come from %ProgramFiles%\AvSwap\avswapmsg.dll, never from the avswap.exe that ran.

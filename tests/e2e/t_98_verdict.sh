@@ -1,5 +1,5 @@
 # shellcheck shell=bash disable=SC2016 # jq filters use $variables in single quotes on purpose
-# The verdict is re-checked when it is given (issue 6, attack 1's tail). A standard user writes a
+# The verdict is re-checked when it is given (docs/SECURITY.md, attack 1). A standard user writes a
 # per-user Uninstall entry whose key name is the replacement's MSI product code and whose
 # DisplayName is a Kaspersky name. With an install-first replacement, the old build installed
 # Contoso Antivirus, then removed it through that entry, and still reported it running (a flag set

@@ -1,4 +1,4 @@
-/* Identity comes from the authority (issue 6, attacks 1 and 6): which Uninstall entries,
+/* Identity comes from the authority (docs/SECURITY.md, attacks 1 and 6): which Uninstall entries,
  * Windows Installer products and services become findings, and which are only reported.
  *
  * One table of machines: each row stages a fake machine and says what detection must make of

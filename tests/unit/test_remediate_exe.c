@@ -1,4 +1,4 @@
-/* EXE uninstallers under the trust rules (issue 6, attack 2): nothing from a per-user hive runs
+/* EXE uninstallers under the trust rules (docs/SECURITY.md, attack 2): nothing from a per-user hive runs
  * elevated; only a program signed by a catalog signer runs, held open from the check to the
  * start; its arguments are the catalog's, never the registry's; the Package Cache only where
  * no non-administrator can write it. Every refusal is event 3020 and leaves the run failed. */

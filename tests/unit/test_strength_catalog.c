@@ -1,4 +1,4 @@
-/* Test strength (issue 6): the catalog file's validation rules at their exact boundaries, and an
+/* Test strength (docs/SECURITY.md): the catalog file's validation rules at their exact boundaries, and an
  * empty DisplayName. Each test was checked by removing or shifting the rule in core/ and seeing
  * it fail. */
 #include <criterion/criterion.h>

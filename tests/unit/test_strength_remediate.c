@@ -1,4 +1,4 @@
-/* Test strength (issue 6): one test per safety decision of the remediation engine that a
+/* Test strength (docs/SECURITY.md): one test per safety decision of the remediation engine that a
  * deliberate bug could remove without any other test noticing. Each test names the decision it
  * guards; each was checked by removing that decision from core/ and seeing the test fail. */
 #define _GNU_SOURCE

@@ -1,4 +1,4 @@
-/* The verdict is re-checked when it is given (issue 6): "compliant" means, at that moment, the
+/* The verdict is re-checked when it is given (docs/SECURITY.md): "compliant" means, at that moment, the
  * approved antivirus's service runs, Security Center (where it exists) shows it plainly enabled,
  * the replacement is still installed, and a fresh scan finds nothing prohibited. Nothing an
  * earlier step saw is trusted for it. */

@@ -1,5 +1,5 @@
 /* `avswap status` re-checks the verdict: a run the journal says ended compliant is shown
- * compliant only while the machine still is (issue 6). */
+ * compliant only while the machine still is (docs/SECURITY.md). */
 #define _GNU_SOURCE
 #include <criterion/criterion.h>
 #include <stdio.h>
