@@ -35,18 +35,6 @@ struct walk {
     char stamp[20];
 };
 
-static void make_stamp(char out[20], int64_t now_ms)
-{
-    char t[25];
-    size_t n = 0;
-    if (avs_journal_format_time(t, now_ms) != 0)
-        memcpy(t, "1970-01-01T00:00:00.000Z", 25);
-    for (const char *p = t; *p && n < 19; p++)
-        if (*p != '-' && *p != ':' && *p != '.')
-            out[n++] = *p;
-    out[n] = 0;
-}
-
 /* Why PATH is not trusted, or NULL when it is. A folder needs both the owner and the DACL
  * (the DACL decides who may add files later), and AvSwap's folder itself a protected one (what
  * ProgramData passes down lets users create files); a subfolder may inherit it. A file needs
@@ -148,7 +136,7 @@ int avs_evidence_folder_check(struct avs_evidence_moved **out, size_t *out_count
     *out = NULL;
     *out_count = 0;
     memset(&w, 0, sizeof w);
-    make_stamp(w.stamp, now_ms);
+    avs_evidence_stamp(w.stamp, now_ms);
     int rc = avs_os_path_facts(&f, data_dir);
     if (rc || !f.exists)
         return rc;

@@ -73,8 +73,7 @@ int avs_evidence_key_create(unsigned char key[AVS_EVKEY_LEN], const char *data_d
     return rc;
 }
 
-/* "YYYYMMDDTHHMMSSmmmZ" for NOW_MS: a file-name-safe UTC time. */
-static void stamp(char out[20], int64_t now_ms)
+void avs_evidence_stamp(char out[20], int64_t now_ms)
 {
     char t[25];
     size_t n = 0;
@@ -90,7 +89,7 @@ static void stamp(char out[20], int64_t now_ms)
 static int free_name(char **out, const char *prefix, const char *suffix, int64_t now_ms)
 {
     char st[20];
-    stamp(st, now_ms);
+    avs_evidence_stamp(st, now_ms);
     *out = NULL;
     for (unsigned i = 1; i < 100; i++) {
         struct avs_buf b = AVS_BUF_INIT;

@@ -71,6 +71,10 @@ int avs_evidence_folder_check(struct avs_evidence_moved **out, size_t *out_count
                               const char *data_dir, int64_t now_ms);
 void avs_evidence_moved_free(struct avs_evidence_moved *m, size_t count);
 
+/* "YYYYMMDDTHHMMSSmmmZ" for NOW_MS: the file-name-safe UTC time in the names of what is moved
+ * aside (an unkeyed journal, an untrusted item). */
+void avs_evidence_stamp(char out[20], int64_t now_ms);
+
 /* 1 when NAME is a quarantine name given by avs_evidence_folder_check(). */
 int avs_evidence_is_quarantined(const char *name);
 
