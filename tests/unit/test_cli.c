@@ -8,6 +8,7 @@
 
 #include "avs_messages.h"
 #include "cli.h"
+#include "clicapture.h"
 #include "exitcode.h"
 #include "fake_fs.h"
 #include "fake_os.h"
@@ -36,14 +37,7 @@ TestSuite(cli, .init = setup, .fini = teardown);
 static int avswap(int argc, const char *a0, const char *a1, const char *a2, const char *a3)
 {
     char *argv[6] = {(char *)"avswap", (char *)a0, (char *)a1, (char *)a2, (char *)a3, NULL};
-    free(out_text);
-    free(err_text);
-    FILE *out = open_memstream(&out_text, &out_len);
-    FILE *err = open_memstream(&err_text, &err_len);
-    int code = avs_cli_main(argc + 1, argv, out, err);
-    fclose(out);
-    fclose(err);
-    return code;
+    return cli_capture(&out_text, &out_len, &err_text, &err_len, argc + 1, argv);
 }
 
 static void kaspersky_free(void)
@@ -89,11 +83,7 @@ ParameterizedTest(struct usage_case *c, cli, usage_errors)
     fake_os_reset();
     int argc = !c->a0[0] ? 0 : !c->a1[0] ? 1 : !c->a2[0] ? 2 : 3;
     char *argv[5] = {(char *)"avswap", c->a0, c->a1, c->a2, NULL};
-    FILE *out = open_memstream(&out_text, &out_len);
-    FILE *err = open_memstream(&err_text, &err_len);
-    int code = avs_cli_main(argc + 1, argv, out, err);
-    fclose(out);
-    fclose(err);
+    int code = cli_capture(&out_text, &out_len, &err_text, &err_len, argc + 1, argv);
     cr_expect_eq(code, AVS_EXIT_USAGE);
     cr_expect(strstr(err_text, c->hint) != NULL, "stderr: %s", err_text);
     cr_expect(strstr(err_text, "avswap --help") != NULL, "a hint follows: %s", err_text);

@@ -8,6 +8,7 @@
 
 #include "avs_messages.h"
 #include "cli.h"
+#include "clicapture.h"
 #include "exitcode.h"
 #include "fake_fs.h"
 #include "fake_os.h"
@@ -42,14 +43,7 @@ static int avswap(const char *a0, const char *a1, const char *a2, const char *a3
     int argc = 1;
     while (argv[argc])
         argc++;
-    free(out_text);
-    free(err_text);
-    FILE *out = open_memstream(&out_text, &out_len);
-    FILE *err = open_memstream(&err_text, &err_len);
-    int code = avs_cli_main(argc, argv, out, err);
-    fclose(out);
-    fclose(err);
-    return code;
+    return cli_capture(&out_text, &out_len, &err_text, &err_len, argc, argv);
 }
 
 static char pin_arg[128];

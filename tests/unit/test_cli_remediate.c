@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "clicapture.h"
 #include "exitcode.h"
 #include "fake_fs.h"
 #include "fake_os.h"
@@ -41,14 +42,7 @@ static int avswap(const char *const *args)
     int argc = 1;
     for (; args[argc - 1]; argc++)
         argv[argc] = (char *)args[argc - 1];
-    free(out_text);
-    free(err_text);
-    FILE *out = open_memstream(&out_text, &out_len);
-    FILE *err = open_memstream(&err_text, &err_len);
-    int code = avs_cli_main(argc, argv, out, err);
-    fclose(out);
-    fclose(err);
-    return code;
+    return cli_capture(&out_text, &out_len, &err_text, &err_len, argc, argv);
 }
 
 static void endpoint(void)
