@@ -20,28 +20,26 @@
 
 #include "avs_messages.h"
 #include "buf.h"
+#include "eventlog_def.h"
 
-#define LOG_NAME L"AvSwap"
-#define SOURCE_NAME L"AvSwap"
-#define EVENTLOG_KEY L"SYSTEM\\CurrentControlSet\\Services\\EventLog"
-#define LOG_KEY EVENTLOG_KEY L"\\" LOG_NAME
-#define SOURCE_KEY LOG_KEY L"\\" SOURCE_NAME
+/* The values come from eventlog_def.h, which the MSI's registry rows are generated from too. */
+#define LOG_NAME L"" AVS_EVLOG_NAME
+#define SOURCE_NAME L"" AVS_EVLOG_SOURCE
+#define EVENTLOG_KEY L"" AVS_EVLOG_EVENTLOG_KEY
+#define LOG_KEY L"" AVS_EVLOG_LOG_KEY
+#define SOURCE_KEY L"" AVS_EVLOG_SOURCE_KEY
 /* Where AvSwap 0.1 registered its source: removed, so "AvSwap" names one source only. */
 #define OLD_SOURCE_KEY EVENTLOG_KEY L"\\Application\\AvSwap"
 
-/* The log's settings. 64 MiB holds years of a machine's AvSwap events; when it is full anyway,
- * Retention = -1 with AutoBackupLogFiles = 1 archives the full log to a file beside it and
- * starts an empty one ("Archive the log when full, do not overwrite events"): nothing is lost
- * silently. */
-#define LOG_MAX_SIZE (64u * 1024u * 1024u)
-#define LOG_RETENTION 0xFFFFFFFFu
-#define LOG_AUTO_BACKUP 1u
-#define LOG_FILE L"%SystemRoot%\\System32\\Winevt\\Logs\\AvSwap.evtx"
-/* Access to the log (ELF_LOGFILE_READ 0x1, _WRITE 0x2, _CLEAR 0x4): SYSTEM and Administrators
- * read, write and clear; Event Log Readers (S-1-5-32-573) and NETWORK SERVICE read; no one
- * else anything. */
-#define LOG_SDDL L"O:BAG:SYD:(A;;0xf0007;;;SY)(A;;0x7;;;BA)(A;;0x1;;;S-1-5-32-573)(A;;0x1;;;NS)"
-#define SOURCE_TYPES (EVENTLOG_ERROR_TYPE | EVENTLOG_WARNING_TYPE | EVENTLOG_INFORMATION_TYPE)
+#define LOG_MAX_SIZE AVS_EVLOG_MAX_SIZE
+#define LOG_RETENTION AVS_EVLOG_RETENTION
+#define LOG_AUTO_BACKUP AVS_EVLOG_AUTO_BACKUP
+#define LOG_FILE L"" AVS_EVLOG_FILE
+#define LOG_SDDL L"" AVS_EVLOG_SDDL
+#define SOURCE_TYPES AVS_EVLOG_TYPES
+_Static_assert(AVS_EVLOG_TYPES ==
+                   (EVENTLOG_ERROR_TYPE | EVENTLOG_WARNING_TYPE | EVENTLOG_INFORMATION_TYPE),
+               "eventlog_def.h: TypesSupported is errors, warnings and information");
 
 /* FormatMessage numbers insertions %1..%99. */
 #define MAX_STRINGS 99

@@ -9,6 +9,7 @@
 #include "eventlog.h" /* <windows.h> first */
 
 #include "avs_resource.h"
+#include "eventlog_def.h"
 
 #include <aclapi.h>
 #include <sddl.h>
@@ -16,8 +17,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MSGDLL_DIR L"AvSwap"
-#define MSGDLL_NAME L"avswapmsg.dll"
+#define MSGDLL_DIR L"" AVS_EVLOG_MSGDLL_DIR
+#define MSGDLL_NAME L"" AVS_EVLOG_MSGDLL_NAME
 
 /* A folder AvSwap creates: owner Administrators; nothing inherited; full control to SYSTEM and
  * Administrators; read and execute (Event Viewer loads the file) to Users, which includes every
