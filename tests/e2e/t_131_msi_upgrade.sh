@@ -1,0 +1,72 @@
+# shellcheck shell=bash
+# A newer MSI replaces an older one (MajorUpgrade): the same source packaged as 0.0.1 and
+# 0.0.2 (msi/build.sh), then the built package. The journal and evidence in
+# %ProgramData%\AvSwap and the State key belong to no component and must come through
+# unchanged; the defaults the older install was given stay unless the newer one is given
+# others; at the end one product is registered, the newest. Helpers: t_130_msi.sh.
+
+# Hashes of every file under ProgramData\AvSwap, plus the State key's values.
+_msi_evidence() {
+    local p=$1
+    (cd "$p/drive_c/ProgramData/AvSwap" && find . -type f -print0 | sort -z | xargs -0 sha256sum)
+    avs_wine "$p" reg query "$_MSI_STATE" 2>/dev/null | tr -d '\r' | grep -E '^ +[A-Za-z]' | sort
+}
+
+# Evidence a machine holds after AvSwap ran: a real journal from an elevated `avswap scan`
+# (the installed exe), and a State key as the engine writes it (core/state.h's values).
+_msi_make_evidence() {
+    local p=$1 r=$2
+    E2E_EXE="$p/drive_c/$_MSI_DIR/avswap.exe" e2e_avswap "$r" "$p" remediate --dry-run
+    mkdir -p "$p/drive_c/ProgramData/AvSwap"
+    printf '{"seq":1,"note":"journal written before the upgrade"}\n' >>"$p/drive_c/ProgramData/AvSwap/journal.jsonl"
+    avs_wine "$p" reg add "$_MSI_STATE" /v Compliant /t REG_DWORD /d 1 /f >/dev/null
+    avs_wine "$p" reg add "$_MSI_STATE" /v LastOutcome /t REG_SZ /d compliant /f >/dev/null
+    avs_wine "$p" reg add "$_MSI_STATE" /v LastRunUtc /t REG_SZ /d 2026-12-01T10:00:00Z /f >/dev/null
+    avs_wine "$p" reg add "$_MSI_STATE" /v RunId /t REG_SZ /d upgrade-test /f >/dev/null
+    avs_wine "$p" reg add "$_MSI_STATE" /v Findings /t REG_DWORD /d 0 /f >/dev/null
+}
+
+t_msi_upgrade() {
+    local p r msi old mid before after
+    msi=$(_msi_dist)
+    old=$(_msi_build_version 0.0.1)
+    mid=$(_msi_build_version 0.0.2)
+    p=$(e2e_prefix_copy clean msi-upgrade)
+    e2e_session "$p"
+
+    r=$E2E_RES/msi-upgrade-old
+    _msi_exec "$r" "$p" /i "$(avs_winpath "$old")" MODE=audit 'REPLACEMENTPATH=\\fs1\avswap$\contoso-av.msi'
+    _msi_expect_code "$r" 0 "/i 0.0.1"
+    e2e_expect_service "$p" AvSwap RUNNING
+    _msi_make_evidence "$p" "$E2E_RES/msi-upgrade-run"
+    before=$(_msi_evidence "$p")
+    grep -q 'journal.jsonl' <<<"$before" || fail "no journal to keep: $before"
+    grep -q 'Compliant' <<<"$before" || fail "no State key to keep: $before"
+
+    # 0.0.2 with MODE given: the command line wins, the other default is kept.
+    r=$E2E_RES/msi-upgrade-mid
+    _msi_exec "$r" "$p" /i "$(avs_winpath "$mid")" MODE=enforce
+    _msi_expect_code "$r" 0 "/i 0.0.2 (upgrade)"
+    eq "$(_msi_value "$p" "$_MSI_DEFAULTS" Mode)" "REG_SZ enforce" "Mode after an upgrade given MODE=enforce"
+    eq "$(_msi_value "$p" "$_MSI_DEFAULTS" ReplacementPath)" 'REG_SZ \\fs1\avswap$\contoso-av.msi' "ReplacementPath kept"
+    eq "$(_msi_products "$p" | tr '\n' ' ')" "$(_msi_property "$mid" ProductCode) " "products after the upgrade to 0.0.2"
+
+    # The built package, with no property: everything kept.
+    r=$E2E_RES/msi-upgrade-new
+    _msi_exec "$r" "$p" /i "$(avs_winpath "$msi")"
+    _msi_expect_code "$r" 0 "/i $(basename "$msi") (upgrade)"
+    grep -a -q 'Action start .*RemoveExistingProducts' "$r.log" || fail "RemoveExistingProducts did not run"
+    _msi_expect_installed "$p" "$msi"
+    eq "$(_msi_value "$p" "$_MSI_DEFAULTS" Mode)" "REG_SZ enforce" "Mode kept through an upgrade without MODE"
+    eq "$(_msi_value "$p" "$_MSI_DEFAULTS" ReplacementPath)" 'REG_SZ \\fs1\avswap$\contoso-av.msi' "ReplacementPath kept"
+    after=$(_msi_evidence "$p")
+    [[ $before == "$after" ]] || fail "the upgrades changed the evidence or the state: $(diff <(echo "$before") <(echo "$after"))"
+
+    # An older package over the newer one is refused, and changes nothing.
+    r=$E2E_RES/msi-downgrade
+    _msi_exec "$r" "$p" /i "$(avs_winpath "$old")"
+    [[ $(<"$r.code") != 0 ]] || fail "installing 0.0.1 over $(basename "$msi") succeeded"
+    _msi_expect_installed "$p" "$msi"
+    avs_wine_stop "$p"
+}
+e2e_test msi-upgrade t_msi_upgrade
