@@ -50,22 +50,27 @@ t_msi_upgrade() {
     eq "$(_msi_value "$p" "$_MSI_DEFAULTS" Mode)" "REG_SZ enforce" "Mode after an upgrade given MODE=enforce"
     eq "$(_msi_value "$p" "$_MSI_DEFAULTS" ReplacementPath)" 'REG_SZ \\fs1\avswap$\contoso-av.msi' "ReplacementPath kept"
     eq "$(_msi_products "$p" | tr '\n' ' ')" "$(_msi_property "$mid" ProductCode) " "products after the upgrade to 0.0.2"
+    # Kept by the package itself (AppSearch + AvsKeep*), not by chance: Wine's msi leaves an
+    # old product's conditioned component in place where Windows may remove it.
+    grep -a -q 'AvsKeepREPLACEMENTPATH. Return value 1' "$r.log" || fail "0.0.2 did not keep REPLACEMENTPATH through AvsKeepREPLACEMENTPATH"
+    grep -a -q 'AvsKeepMODE. Return value' "$r.log" && fail "AvsKeepMODE ran although MODE was given"
 
     # The built package, with no property: everything kept.
     r=$E2E_RES/msi-upgrade-new
     _msi_exec "$r" "$p" /i "$(avs_winpath "$msi")"
     _msi_expect_code "$r" 0 "/i $(basename "$msi") (upgrade)"
     grep -a -q 'Action start .*RemoveExistingProducts' "$r.log" || fail "RemoveExistingProducts did not run"
+    grep -a -q 'AvsKeepMODE. Return value 1' "$r.log" || fail "the upgrade did not keep MODE through AvsKeepMODE"
     _msi_expect_installed "$p" "$msi"
     eq "$(_msi_value "$p" "$_MSI_DEFAULTS" Mode)" "REG_SZ enforce" "Mode kept through an upgrade without MODE"
     eq "$(_msi_value "$p" "$_MSI_DEFAULTS" ReplacementPath)" 'REG_SZ \\fs1\avswap$\contoso-av.msi' "ReplacementPath kept"
     after=$(_msi_evidence "$p")
     [[ $before == "$after" ]] || fail "the upgrades changed the evidence or the state: $(diff <(echo "$before") <(echo "$after"))"
 
-    # An older package over the newer one is refused, and changes nothing.
+    # An older package over the newer one is refused (a launch condition: 1603), and changes nothing.
     r=$E2E_RES/msi-downgrade
     _msi_exec "$r" "$p" /i "$(avs_winpath "$old")"
-    [[ $(<"$r.code") != 0 ]] || fail "installing 0.0.1 over $(basename "$msi") succeeded"
+    _msi_expect_code "$r" 1603 "/i 0.0.1 over $(basename "$msi") (downgrade)"
     _msi_expect_installed "$p" "$msi"
     avs_wine_stop "$p"
 }
