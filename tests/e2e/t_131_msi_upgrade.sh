@@ -47,8 +47,8 @@ t_msi_upgrade() {
     r=$E2E_RES/msi-upgrade-mid
     _msi_exec "$r" "$p" /i "$(avs_winpath "$mid")" MODE=enforce
     _msi_expect_code "$r" 0 "/i 0.0.2 (upgrade)"
-    eq "$(_msi_value "$p" "$_MSI_DEFAULTS" Mode)" "REG_SZ enforce" "Mode after an upgrade given MODE=enforce"
-    eq "$(_msi_value "$p" "$_MSI_DEFAULTS" ReplacementPath)" 'REG_SZ \\fs1\avswap$\contoso-av.msi' "ReplacementPath kept"
+    _msi_expect_default "$p" Mode "enforce"
+    _msi_expect_default "$p" ReplacementPath '\\fs1\avswap$\contoso-av.msi'
     eq "$(_msi_products "$p" | tr '\n' ' ')" "$(_msi_property "$mid" ProductCode) " "products after the upgrade to 0.0.2"
     # Kept by the package itself (AppSearch + AvsKeep*), not by chance: Wine's msi leaves an
     # old product's conditioned component in place where Windows may remove it.
@@ -62,8 +62,8 @@ t_msi_upgrade() {
     grep -a -q 'Action start .*RemoveExistingProducts' "$r.log" || fail "RemoveExistingProducts did not run"
     grep -a -q 'AvsKeepMODE. Return value 1' "$r.log" || fail "the upgrade did not keep MODE through AvsKeepMODE"
     _msi_expect_installed "$p" "$msi"
-    eq "$(_msi_value "$p" "$_MSI_DEFAULTS" Mode)" "REG_SZ enforce" "Mode kept through an upgrade without MODE"
-    eq "$(_msi_value "$p" "$_MSI_DEFAULTS" ReplacementPath)" 'REG_SZ \\fs1\avswap$\contoso-av.msi' "ReplacementPath kept"
+    _msi_expect_default "$p" Mode "enforce"
+    _msi_expect_default "$p" ReplacementPath '\\fs1\avswap$\contoso-av.msi'
     after=$(_msi_evidence "$p")
     [[ $before == "$after" ]] || fail "the upgrades changed the evidence or the state: $(diff <(echo "$before") <(echo "$after"))"
 

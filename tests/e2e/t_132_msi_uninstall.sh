@@ -26,7 +26,7 @@ t_msi_uninstall() {
         [[ ! -e $p/drive_c/$_MSI_DIR/$f ]] || fail "C:\\$_MSI_DIR\\$f is still there"
     done
     [[ -z $(_msi_products "$p") ]] || fail "still registered: $(_msi_products "$p")"
-    [[ -z $(_msi_value "$p" "$_MSI_DEFAULTS" Mode) ]] || fail "the Mode default is still there"
+    _msi_expect_absent "$p" "$_MSI_DEFAULTS" Mode "the default after /x"
     # Kept: the log's registration and its message file, the journal, the State key.
     _evl_expect_registered "$p"
     after=$(_msi_evidence "$p")
