@@ -49,9 +49,9 @@ const char *const *avs_policy_value_names(size_t *out_count)
 const char *avs_policy_source_name(enum avs_policy_source s)
 {
     switch (s) {
-    case AVS_SRC_MSI: return "msi";
-    case AVS_SRC_POLICY: return "policy";
-    case AVS_SRC_FLAG: return "flag";
+    case AVS_PSRC_MSI: return "msi";
+    case AVS_PSRC_POLICY: return "policy";
+    case AVS_PSRC_FLAG: return "flag";
     default: return "default";
     }
 }
@@ -157,7 +157,7 @@ static int resolve(struct avs_policy *p, const struct avs_policy_spec *spec, avs
 {
     struct layer_val L[2];
     const char *where[2] = {KEY_POLICY, KEY_MSI};
-    const enum avs_policy_source srcs[2] = {AVS_SRC_POLICY, AVS_SRC_MSI};
+    const enum avs_policy_source srcs[2] = {AVS_PSRC_POLICY, AVS_PSRC_MSI};
     int rc = read_layer(&L[0], pol, spec);
     if (!rc)
         rc = read_layer(&L[1], spec->msi ? msi : NULL, spec);
@@ -167,7 +167,7 @@ static int resolve(struct avs_policy *p, const struct avs_policy_spec *spec, avs
             win = i;
     char used[640];
     describe(used, sizeof used, spec, win >= 0 ? &L[win].v : NULL, win >= 0,
-             win >= 0 ? srcs[win] : AVS_SRC_DEFAULT);
+             win >= 0 ? srcs[win] : AVS_PSRC_DEFAULT);
     for (int i = 0; i < 2 && !rc; i++)
         if (L[i].state == -1)
             rc = add_problem(p, AVS_EV_POLICY_VALUE_BAD, spec->name, where[i], L[i].why, used);

@@ -25,10 +25,10 @@
 
 /* Where a value came from, weakest first. */
 enum avs_policy_source {
-    AVS_SRC_DEFAULT, /* built in */
-    AVS_SRC_MSI,     /* HKLM\SOFTWARE\AvSwap (MSI public property) */
-    AVS_SRC_POLICY,  /* HKLM\SOFTWARE\Policies\AvSwap (Group Policy) */
-    AVS_SRC_FLAG,    /* the command line of `avswap remediate` (set by the CLI, never here) */
+    AVS_PSRC_DEFAULT, /* built in */
+    AVS_PSRC_MSI,     /* HKLM\SOFTWARE\AvSwap (MSI public property) */
+    AVS_PSRC_POLICY,  /* HKLM\SOFTWARE\Policies\AvSwap (Group Policy) */
+    AVS_PSRC_FLAG,    /* the command line of `avswap remediate` (set by the CLI, never here) */
 };
 
 enum avs_policy_mode {

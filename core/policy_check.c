@@ -193,7 +193,7 @@ void avs_policy_apply(struct avs_policy *p, const struct avs_policy_spec *spec,
 
 static const char *key_of(enum avs_policy_source s, const char *kp, const char *km)
 {
-    return s == AVS_SRC_MSI ? km : kp;
+    return s == AVS_PSRC_MSI ? km : kp;
 }
 
 int avs_policy_pair_pins(struct avs_policy *p, const char *kp, const char *km)
@@ -210,7 +210,7 @@ int avs_policy_pair_pins(struct avs_policy *p, const char *kp, const char *km)
             "no pin: an enforcing run blocks before removing anything");
         free(p->replacement_sha256);
         p->replacement_sha256 = NULL;
-        p->replacement_sha256_src = AVS_SRC_DEFAULT;
+        p->replacement_sha256_src = AVS_PSRC_DEFAULT;
     } else if (p->replacement_path && !p->replacement_sha256) {
         rc = avs_policy_add_problem(p, AVS_EV_POLICY_PIN_MISSING, AVS_PV_REPLACEMENT_PATH,
                                     key_of(p->replacement_path_src, kp, km),
@@ -223,7 +223,7 @@ int avs_policy_pair_pins(struct avs_policy *p, const char *kp, const char *km)
                                     "the built-in catalog only");
         free(p->catalog_path);
         p->catalog_path = NULL;
-        p->catalog_path_src = AVS_SRC_DEFAULT;
+        p->catalog_path_src = AVS_PSRC_DEFAULT;
     }
     return rc;
 }

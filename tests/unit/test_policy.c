@@ -50,11 +50,11 @@ Test(policy, defaults_without_any_key)
 {
     cr_assert_eq(avs_policy_read(&p), 0);
     cr_expect_eq(p.mode, AVS_MODE_AUDIT);
-    cr_expect_eq(p.mode_src, AVS_SRC_DEFAULT);
+    cr_expect_eq(p.mode_src, AVS_PSRC_DEFAULT);
     cr_expect_eq(p.reboot, AVS_PREBOOT_NEVER);
     cr_expect_eq(p.random_delay_min, 0);
     cr_expect_str_eq(p.login, "KLAdmin");
-    cr_expect_eq(p.login_src, AVS_SRC_DEFAULT);
+    cr_expect_eq(p.login_src, AVS_PSRC_DEFAULT);
     cr_expect_null(p.replacement_path);
     cr_expect_null(p.catalog_path);
     cr_expect_null(p.password_file);
@@ -74,14 +74,14 @@ Test(policy, group_policy_over_msi_over_default)
     fake_reg_set_dword(AVS_HKLM, AVS_VIEW_64, POL, "RandomDelayMinutes", 30);
     cr_assert_eq(avs_policy_read(&p), 0);
     cr_expect_eq(p.mode, AVS_MODE_AUDIT);
-    cr_expect_eq(p.mode_src, AVS_SRC_POLICY);
+    cr_expect_eq(p.mode_src, AVS_PSRC_POLICY);
     cr_expect_str_eq(p.replacement_path, "C:\\pkg\\msi.msi");
-    cr_expect_eq(p.replacement_path_src, AVS_SRC_MSI);
+    cr_expect_eq(p.replacement_path_src, AVS_PSRC_MSI);
     cr_expect_str_eq(p.replacement_sha256, HASH_1);
     cr_expect_str_eq(p.login, "SecAdmin");
-    cr_expect_eq(p.login_src, AVS_SRC_POLICY);
+    cr_expect_eq(p.login_src, AVS_PSRC_POLICY);
     cr_expect_eq(p.random_delay_min, 30);
-    cr_expect_eq(p.random_delay_src, AVS_SRC_POLICY);
+    cr_expect_eq(p.random_delay_src, AVS_PSRC_POLICY);
     cr_expect_eq(p.n_problems, 0);
 }
 
@@ -101,7 +101,7 @@ Test(policy, hkcu_and_32bit_view_are_ignored)
     fake_reg_set_sz(AVS_HKLM, AVS_VIEW_32, POL, "Mode", "enforce");
     cr_assert_eq(avs_policy_read(&p), 0);
     cr_expect_eq(p.mode, AVS_MODE_AUDIT);
-    cr_expect_eq(p.mode_src, AVS_SRC_DEFAULT);
+    cr_expect_eq(p.mode_src, AVS_PSRC_DEFAULT);
 }
 
 /* ---- one bad value at a time: what is reported and what is used instead ---- */
@@ -200,7 +200,7 @@ Test(policy, bad_group_policy_value_falls_back_to_the_msi_value)
     sz(POL, "Mode", "ENFORCE!");
     cr_assert_eq(avs_policy_read(&p), 0);
     cr_expect_eq(p.mode, AVS_MODE_ENFORCE);
-    cr_expect_eq(p.mode_src, AVS_SRC_MSI);
+    cr_expect_eq(p.mode_src, AVS_PSRC_MSI);
     cr_assert_eq(p.n_problems, 1);
     cr_expect_str_eq(p.problems[0].used, "enforce (msi)");
 }
@@ -258,7 +258,7 @@ Test(policy, empty_string_means_not_configured)
     sz(POL, "Mode", "");
     sz(POL, "ReplacementPath", "");
     cr_assert_eq(avs_policy_read(&p), 0);
-    cr_expect_eq(p.mode_src, AVS_SRC_DEFAULT);
+    cr_expect_eq(p.mode_src, AVS_PSRC_DEFAULT);
     cr_expect_null(p.replacement_path);
     cr_expect_eq(p.n_problems, 0);
 }
