@@ -67,6 +67,13 @@ int avs_state_is_compliant(const struct avs_state *s);
  * symbolic link), AVS_EACCES (not an administrator), AVS_EIO. */
 int avs_state_write(const struct avs_state *s);
 
+/* Records a finished enforcing run (`avswap remediate`, the service's enforcing run; not a dry
+ * run): outcome from R's exit code and remaining products, Findings = products removed plus
+ * products remaining, RunId, now. A failure to write is reported as event 9100 and returned;
+ * the run's own result stands. */
+struct avs_remediate_result;
+int avs_state_record_run(const struct avs_remediate_result *r);
+
 /* "2026-12-02T03:04:05Z" for MS since 1970 UTC into BUF (at least 21 bytes). */
 void avs_state_format_utc(char buf[21], int64_t ms);
 
