@@ -17,31 +17,29 @@
 #define KEY_POLICY "HKLM\\" AVS_POLICY_KEY
 #define KEY_MSI "HKLM\\" AVS_POLICY_MSI_KEY
 
-/* The one table of values: names, which layers may set them, and how each is checked. The ADMX
- * test (tests/docs/check_admx.py) reads the names from here. */
-static const struct avs_policy_spec SPECS[] = {
-    {AVS_PV_MODE, 1, PK_MODE},
-    {AVS_PV_REPLACEMENT_PATH, 1, PK_PATH},
-    {AVS_PV_REPLACEMENT_SHA256, 1, PK_SHA256},
-    {AVS_PV_REPLACEMENT_ARGS, 0, PK_ARGS},
-    {AVS_PV_RANDOM_DELAY, 0, PK_DELAY},
-    {AVS_PV_REBOOT_POLICY, 0, PK_REBOOT},
-    {AVS_PV_MAINTENANCE_WINDOW, 0, PK_WINDOW},
-    {AVS_PV_CATALOG_PATH, 0, PK_PATH},
-    {AVS_PV_CATALOG_SHA256, 0, PK_SHA256},
-    {AVS_PV_PASSWORD_FILE, 0, PK_PATH},
-    {AVS_PV_UNINSTALL_LOGIN, 0, PK_LOGIN},
-};
+/* The one table of values: names, whether the MSI's key may set them too, and how each is
+ * checked. The ADMX test (tests/docs/check_admx.py) reads the names and kinds from here. */
+#define AVS_POLICY_VALUES(X)                                                                     \
+    X(AVS_PV_MODE, 1, PK_MODE)                                                                   \
+    X(AVS_PV_REPLACEMENT_PATH, 1, PK_PATH)                                                       \
+    X(AVS_PV_REPLACEMENT_SHA256, 1, PK_SHA256)                                                   \
+    X(AVS_PV_REPLACEMENT_ARGS, 0, PK_ARGS)                                                       \
+    X(AVS_PV_RANDOM_DELAY, 0, PK_DELAY)                                                          \
+    X(AVS_PV_REBOOT_POLICY, 0, PK_REBOOT)                                                        \
+    X(AVS_PV_MAINTENANCE_WINDOW, 0, PK_WINDOW)                                                   \
+    X(AVS_PV_CATALOG_PATH, 0, PK_PATH)                                                           \
+    X(AVS_PV_CATALOG_SHA256, 0, PK_SHA256)                                                       \
+    X(AVS_PV_PASSWORD_FILE, 0, PK_PATH)                                                          \
+    X(AVS_PV_UNINSTALL_LOGIN, 0, PK_LOGIN)
+
+#define SPEC(name, msi, kind) {name, msi, kind},
+#define NAME(name, msi, kind) name,
+static const struct avs_policy_spec SPECS[] = {AVS_POLICY_VALUES(SPEC)};
 #define N_SPECS (sizeof SPECS / sizeof SPECS[0])
 
 const char *const *avs_policy_value_names(size_t *out_count)
 {
-    static const char *const names[N_SPECS] = {
-        AVS_PV_MODE,         AVS_PV_REPLACEMENT_PATH,   AVS_PV_REPLACEMENT_SHA256,
-        AVS_PV_REPLACEMENT_ARGS, AVS_PV_RANDOM_DELAY,   AVS_PV_REBOOT_POLICY,
-        AVS_PV_MAINTENANCE_WINDOW, AVS_PV_CATALOG_PATH, AVS_PV_CATALOG_SHA256,
-        AVS_PV_PASSWORD_FILE, AVS_PV_UNINSTALL_LOGIN,
-    };
+    static const char *const names[] = {AVS_POLICY_VALUES(NAME)};
     *out_count = N_SPECS;
     return names;
 }

@@ -2,7 +2,7 @@
 """Checks msi/AvSwap.admx and msi/en-US/AvSwap.adml against core/policy.c.
 
   - both files are well-formed XML (xmllint --noout);
-  - every value core/policy.c reads (its SPECS table, names from core/policy.h) is defined in the
+  - every value core/policy.c reads (its AVS_POLICY_VALUES table, names from core/policy.h) is defined in the
     ADMX under SOFTWARE\\Policies\\AvSwap, with the element its kind needs (enum for Mode and
     RebootPolicy, decimal for RandomDelayMinutes, text for the others), and the ADMX defines no
     value policy.c does not read;
@@ -25,13 +25,13 @@ ELEMENT_OF_KIND = {"PK_MODE": "enum", "PK_REBOOT": "enum", "PK_DELAY": "decimal"
 
 
 def policy_values(policy_c, policy_h):
-    """{value name: element kind} from the SPECS table of policy.c."""
+    """{value name: element kind} from the AVS_POLICY_VALUES table of policy.c."""
     defines = dict(re.findall(r'#define (AVS_PV_\w+) "([^"]+)"', policy_h))
-    table = re.search(r"static const struct avs_policy_spec SPECS\[\] = \{(.*?)\n\};", policy_c, re.S)
+    table = re.search(r"#define AVS_POLICY_VALUES\(X\)(.*?)\n\n", policy_c, re.S)
     if not table:
         return None
     out = {}
-    for macro, kind in re.findall(r"\{(AVS_PV_\w+),\s*\d,\s*(PK_\w+)\}", table.group(1)):
+    for macro, kind in re.findall(r"X\((AVS_PV_\w+),\s*\d,\s*(PK_\w+)\)", table.group(1)):
         out[defines.get(macro, macro)] = ELEMENT_OF_KIND.get(kind, "text")
     return out
 
@@ -39,7 +39,7 @@ def policy_values(policy_c, policy_h):
 def check(admx_text, adml_text, values):
     errors = []
     if not values:
-        return ["core/policy.c: no SPECS table found"]
+        return ["core/policy.c: no AVS_POLICY_VALUES table found"]
     try:
         admx = ET.fromstring(admx_text)
         adml = ET.fromstring(adml_text)
@@ -115,6 +115,8 @@ def main(argv):
     mutations = [
         ("a value missing from the ADMX", lambda a, l, v: (a.replace('valueName="CatalogSha256"', 'valueName="CatalogHash"'), l, v)),
         ("a value policy.c reads but the ADMX lacks", lambda a, l, v: (a, l, dict(v, NewValue="text"))),
+        ("a value dropped from policy.c's table", lambda a, l, v: (a, l, policy_values(
+            re.sub(r"\n\s*X\(AVS_PV_UNINSTALL_LOGIN[^\n]*", "", text["c"]), text["h"]))),
         ("a wrong element kind", lambda a, l, v: (a, l, dict(v, RandomDelayMinutes="text"))),
         ("a string missing from the ADML", lambda a, l, v: (a, l.replace('<string id="Reboot_Help">', '<string id="Reboot_Hlp">'), v)),
         ("a presentation missing from the ADML", lambda a, l, v: (a, l.replace('<presentation id="Catalog">', '<presentation id="Catalogue">'), v)),
