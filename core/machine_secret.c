@@ -84,8 +84,7 @@ int avs_machine_secret_get(char **out)
         rc = AVS_EFORMAT;
     if (!rc) {
         const char *why = NULL;
-        rc = avs_secret_parse(out, &why, (const char *)plain + sizeof TAG,
-                              plain_len - sizeof TAG);
+        rc = avs_secret_parse(out, &why, (const char *)plain + sizeof TAG, plain_len - sizeof TAG);
     }
     if (plain) {
         avs_os_secure_zero(plain, plain_len);

@@ -19,17 +19,17 @@
 
 /* The one table of values: names, whether the MSI's key may set them too, and how each is
  * checked. The ADMX test (tests/docs/check_admx.py) reads the names and kinds from here. */
-#define AVS_POLICY_VALUES(X)                                                                     \
-    X(AVS_PV_MODE, 1, PK_MODE)                                                                   \
-    X(AVS_PV_REPLACEMENT_PATH, 1, PK_PATH)                                                       \
-    X(AVS_PV_REPLACEMENT_SHA256, 1, PK_SHA256)                                                   \
-    X(AVS_PV_REPLACEMENT_ARGS, 0, PK_ARGS)                                                       \
-    X(AVS_PV_RANDOM_DELAY, 0, PK_DELAY)                                                          \
-    X(AVS_PV_REBOOT_POLICY, 0, PK_REBOOT)                                                        \
-    X(AVS_PV_MAINTENANCE_WINDOW, 0, PK_WINDOW)                                                   \
-    X(AVS_PV_CATALOG_PATH, 0, PK_PATH)                                                           \
-    X(AVS_PV_CATALOG_SHA256, 0, PK_SHA256)                                                       \
-    X(AVS_PV_PASSWORD_FILE, 0, PK_PATH)                                                          \
+#define AVS_POLICY_VALUES(X)                                                                       \
+    X(AVS_PV_MODE, 1, PK_MODE)                                                                     \
+    X(AVS_PV_REPLACEMENT_PATH, 1, PK_PATH)                                                         \
+    X(AVS_PV_REPLACEMENT_SHA256, 1, PK_SHA256)                                                     \
+    X(AVS_PV_REPLACEMENT_ARGS, 0, PK_ARGS)                                                         \
+    X(AVS_PV_RANDOM_DELAY, 0, PK_DELAY)                                                            \
+    X(AVS_PV_REBOOT_POLICY, 0, PK_REBOOT)                                                          \
+    X(AVS_PV_MAINTENANCE_WINDOW, 0, PK_WINDOW)                                                     \
+    X(AVS_PV_CATALOG_PATH, 0, PK_PATH)                                                             \
+    X(AVS_PV_CATALOG_SHA256, 0, PK_SHA256)                                                         \
+    X(AVS_PV_PASSWORD_FILE, 0, PK_PATH)                                                            \
     X(AVS_PV_UNINSTALL_LOGIN, 0, PK_LOGIN)
 
 #define SPEC(name, msi, kind) {name, msi, kind},
@@ -215,8 +215,8 @@ int avs_policy_read(struct avs_policy *out)
     return rc;
 }
 
-int avs_policy_add_problem(struct avs_policy *p, uint32_t id, const char *value,
-                           const char *where, const char *what, const char *used)
+int avs_policy_add_problem(struct avs_policy *p, uint32_t id, const char *value, const char *where,
+                           const char *what, const char *used)
 {
     return add_problem(p, id, value, where, what, used);
 }

@@ -73,11 +73,11 @@ struct avs_window {
 /* One value that was not used as written. All strings are malloc'd, UTF-8, and never hold the
  * raw data of a value that could be a secret (PasswordFile's contents are never read here). */
 struct avs_policy_problem {
-    uint32_t event_id;  /* the 11xx event that reports it (avs_messages.h) */
-    char *value;        /* the value's name, e.g. "Mode" */
-    char *where;        /* the key it was read from, e.g. "HKLM\\SOFTWARE\\Policies\\AvSwap" */
-    char *what;         /* what was wrong, e.g. "unknown mode 'enforced' (audit or enforce)" */
-    char *used;         /* what was used instead, e.g. "audit (default)" */
+    uint32_t event_id; /* the 11xx event that reports it (avs_messages.h) */
+    char *value;       /* the value's name, e.g. "Mode" */
+    char *where;       /* the key it was read from, e.g. "HKLM\\SOFTWARE\\Policies\\AvSwap" */
+    char *what;        /* what was wrong, e.g. "unknown mode (audit or enforce)" */
+    char *used;        /* what was used instead, e.g. "audit (default)" */
 };
 
 /* The effective policy. Strings are malloc'd UTF-8 or NULL when not set by any layer. */

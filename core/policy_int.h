@@ -49,7 +49,7 @@ void avs_policy_apply(struct avs_policy *p, const struct avs_policy_spec *spec,
  * with event 1101. */
 int avs_policy_pair_pins(struct avs_policy *p, const char *key_policy, const char *key_msi);
 
-int avs_policy_add_problem(struct avs_policy *p, uint32_t id, const char *value,
-                           const char *where, const char *what, const char *used);
+int avs_policy_add_problem(struct avs_policy *p, uint32_t id, const char *value, const char *where,
+                           const char *what, const char *used);
 
 #endif

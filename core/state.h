@@ -54,9 +54,9 @@ enum avs_outcome avs_state_outcome_from_exit(int exit_code, size_t remaining);
 
 struct avs_state {
     enum avs_outcome outcome;
-    int64_t run_utc_ms;   /* when the run ended, ms since 1970 UTC */
-    const char *run_id;   /* NULL is written as "" */
-    uint32_t findings;    /* prohibited products found */
+    int64_t run_utc_ms; /* when the run ended, ms since 1970 UTC */
+    const char *run_id; /* NULL is written as "" */
+    uint32_t findings;  /* prohibited products found */
 };
 
 /* Compliant is 1 exactly when outcome is AVS_OUTCOME_COMPLIANT, or AVS_OUTCOME_AUDIT with 0

@@ -91,9 +91,8 @@ int avs_cli_main(int argc, char **argv, FILE *out, FILE *err)
     }
     /* AvSwap's folder is checked before anything reads or writes it. A scan does not use it:
      * it goes on whatever the check found. */
-    if (strcmp(cmd, "scan") == 0 || strcmp(cmd, "remediate") == 0 ||
-        strcmp(cmd, "status") == 0 || strcmp(cmd, "evidence") == 0 ||
-        strcmp(cmd, "secret") == 0) {
+    if (strcmp(cmd, "scan") == 0 || strcmp(cmd, "remediate") == 0 || strcmp(cmd, "status") == 0 ||
+        strcmp(cmd, "evidence") == 0 || strcmp(cmd, "secret") == 0) {
         int code = avs_cli_folder_check(cmd, err);
         if (code && strcmp(cmd, "scan") != 0)
             return code;

@@ -121,7 +121,7 @@ int avs_cmd_remediate(int argc, char **argv, FILE *out, FILE *err)
         return code;
     }
     if ((pwfile || prompt) && (code = avs_cli_read_password(&password, pwfile, prompt, "remediate",
-                                                             "--password-prompt", err)) != 0)
+                                                            "--password-prompt", err)) != 0)
         goto done;
     if (!pwfile && !prompt && avs_cli_policy_password(&password, &pol, err) != 0) {
         code = AVS_EXIT_FAILED;

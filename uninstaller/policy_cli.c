@@ -77,8 +77,9 @@ int avs_cli_policy_password(char **out, const struct avs_policy *p, FILE *err)
         return rc == AVS_ENOMEM ? rc : 0;
     char *path = NULL;
     if (avs_machine_secret_path(&path) == 0)
-        unusable(path, rc == AVS_EMISMATCH ? "it does not open on this computer (copied or damaged)"
-                                           : avs_strerror(rc),
+        unusable(path,
+                 rc == AVS_EMISMATCH ? "it does not open on this computer (copied or damaged)"
+                                     : avs_strerror(rc),
                  err);
     free(path);
     return 0;

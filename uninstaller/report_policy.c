@@ -19,17 +19,18 @@ static size_t rows(struct row r[11], const struct avs_policy *p)
 {
     size_t n = 0;
     r[n] = (struct row){AVS_PV_MODE, "", avs_policy_mode_name(p->mode), p->mode_src}, n++;
-    r[n] = (struct row){AVS_PV_REPLACEMENT_PATH, "", p->replacement_path,
-                        p->replacement_path_src}, n++;
+    r[n] = (struct row){AVS_PV_REPLACEMENT_PATH, "", p->replacement_path, p->replacement_path_src},
+    n++;
     r[n] = (struct row){AVS_PV_REPLACEMENT_SHA256, "", p->replacement_sha256,
-                        p->replacement_sha256_src}, n++;
-    r[n] = (struct row){AVS_PV_REPLACEMENT_ARGS, "", p->replacement_args,
-                        p->replacement_args_src}, n++;
+                        p->replacement_sha256_src},
+    n++;
+    r[n] = (struct row){AVS_PV_REPLACEMENT_ARGS, "", p->replacement_args, p->replacement_args_src},
+    n++;
     r[n] = (struct row){AVS_PV_RANDOM_DELAY, "", NULL, p->random_delay_src};
     snprintf(r[n].text, sizeof r[n].text, "%u", (unsigned)p->random_delay_min);
     r[n].value = r[n].text, n++;
-    r[n] = (struct row){AVS_PV_REBOOT_POLICY, "", avs_policy_reboot_name(p->reboot),
-                        p->reboot_src}, n++;
+    r[n] = (struct row){AVS_PV_REBOOT_POLICY, "", avs_policy_reboot_name(p->reboot), p->reboot_src},
+    n++;
     r[n] = (struct row){AVS_PV_MAINTENANCE_WINDOW, "", NULL, p->window_src};
     avs_window_format(r[n].text, &p->window);
     r[n].value = r[n].text, n++;

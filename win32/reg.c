@@ -228,8 +228,8 @@ int avs_os_reg_create(avs_os_key **out, const char *path)
     int err = avs_utf8_to_wide(&wpath, path + strlen("SOFTWARE\\"));
     if (err)
         goto done;
-    LSTATUS st = RegOpenKeyExW(HKEY_LOCAL_MACHINE, L"SOFTWARE", 0, KEY_READ | KEY_WOW64_64KEY,
-                               &cur);
+    LSTATUS st =
+        RegOpenKeyExW(HKEY_LOCAL_MACHINE, L"SOFTWARE", 0, KEY_READ | KEY_WOW64_64KEY, &cur);
     if (st != ERROR_SUCCESS) {
         err = avs_win32_error((DWORD)st);
         goto done;

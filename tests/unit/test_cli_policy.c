@@ -104,8 +104,7 @@ Test(cli_policy, status_shows_defaults_with_their_source)
     cr_assert_eq(avswap(status), AVS_EXIT_OK, "%s", err_text);
     cr_expect(strstr(out_text, "Policy: mode audit - the service only reports") != NULL, "%s",
               out_text);
-    cr_expect(strstr(out_text, "  Mode                audit  [default]\n") != NULL, "%s",
-              out_text);
+    cr_expect(strstr(out_text, "  Mode                audit  [default]\n") != NULL, "%s", out_text);
     cr_expect(strstr(out_text, "  UninstallLogin      KLAdmin  [default]\n") != NULL, "%s",
               out_text);
     cr_expect(strstr(out_text, "  Uninstall password  none\n") != NULL, "%s", out_text);

@@ -109,7 +109,7 @@ Test(policy, hkcu_and_32bit_view_are_ignored)
 struct bad_case {
     char name[24];
     uint32_t type;
-    char data[80]; /* UTF-16LE bytes built from ASCII unless raw */
+    char data[80];  /* UTF-16LE bytes built from ASCII unless raw */
     size_t raw_len; /* non-zero: DATA holds exactly these raw bytes */
     char what[64];  /* expected in the problem's "what" */
     char used[32];  /* expected in "used instead" */
@@ -124,7 +124,10 @@ ParameterizedTestParameters(policy, bad_values)
         {"Mode", AVS_REG_MULTI_SZ, "enforce", 0, "wrong registry type", "audit (default)"},
         {"Mode", AVS_REG_SZ, "e\0\0\0n\0f\0", 8, "embedded NUL", "audit (default)"},
         {"Mode", AVS_REG_SZ, "enforce\x01", 0, "control character", "audit (default)"},
-        {"Mode", AVS_REG_SZ, "\x00\xd8" "a\0\0\0", 6, "unpaired surrogate", "audit (default)"},
+        {"Mode", AVS_REG_SZ,
+         "\x00\xd8"
+         "a\0\0\0",
+         6, "unpaired surrogate", "audit (default)"},
         {"RebootPolicy", AVS_REG_SZ, "always", 0, "unknown reboot policy", "never (default)"},
         {"MaintenanceWindow", AVS_REG_SZ, "25:00-04:00", 0, "out of range",
          "02:00-04:00 (default)"},
@@ -141,12 +144,12 @@ ParameterizedTestParameters(policy, bad_values)
         {"ReplacementPath", AVS_REG_SZ, "\\\\?\\C:\\x.msi", 0, "device path", "(not set)"},
         {"ReplacementPath", AVS_REG_SZ, "\\\\server", 0, "not a UNC path", "(not set)"},
         {"ReplacementPath", AVS_REG_SZ, "C:\\x\".msi", 0, "does not allow", "(not set)"},
-        {"ReplacementPath", AVS_REG_SZ, "%TEMP%\\x.msi", 0, "not an absolute path",
-         "(not set)"},
+        {"ReplacementPath", AVS_REG_SZ, "%TEMP%\\x.msi", 0, "not an absolute path", "(not set)"},
         {"ReplacementSha256", AVS_REG_SZ, "abc", 0, "not a SHA-256", "(not set)"},
         {"ReplacementSha256", AVS_REG_SZ, HASH_A, 0, "not a SHA-256", "(not set)"},
-        {"CatalogSha256", AVS_REG_SZ, "g123456789abcdef0123456789abcdef0123456789abcdef01234567"
-                                      "89abcdef",
+        {"CatalogSha256", AVS_REG_SZ,
+         "g123456789abcdef0123456789abcdef0123456789abcdef01234567"
+         "89abcdef",
          0, "not a SHA-256", "(not set)"},
         {"PasswordFile", AVS_REG_SZ, "secret.txt", 0, "not an absolute path", "(not set)"},
         {"UninstallLogin", AVS_REG_SZ, "a\tb", 0, "control character", "KLAdmin (default)"},
@@ -231,7 +234,8 @@ Test(policy, good_values_are_taken_as_written)
 {
     sz(POL, "Mode", "Enforce");
     sz(POL, "ReplacementPath", "\\\\fs01\\av$\\contoso.msi");
-    sz(POL, "ReplacementSha256", "0123456789ABCDEF0123456789abcdef0123456789abcdef0123456789abcdef");
+    sz(POL, "ReplacementSha256",
+       "0123456789ABCDEF0123456789abcdef0123456789abcdef0123456789abcdef");
     sz(POL, "ReplacementArgs", "REBOOT=ReallySuppress SERVER=\"av.contoso.com\"");
     sz(POL, "RebootPolicy", "maintenance-window");
     sz(POL, "MaintenanceWindow", "22:30-04:15");
@@ -383,8 +387,7 @@ ParameterizedTest(struct win_case *c, policy, window_math)
     cr_expect_eq(avs_window_contains(&w, c->now), c->contains, "%s at %u", c->text, c->now);
     cr_expect_eq(avs_window_minutes_until(&w, c->now), c->until, "%s at %u: until", c->text,
                  c->now);
-    cr_expect_eq(avs_window_minutes_left(&w, c->now), c->left, "%s at %u: left", c->text,
-                 c->now);
+    cr_expect_eq(avs_window_minutes_left(&w, c->now), c->left, "%s at %u: left", c->text, c->now);
     char back[12];
     avs_window_format(back, &w);
     cr_expect_str_eq(back, c->text);
@@ -397,9 +400,19 @@ struct win_bad {
 ParameterizedTestParameters(policy, window_refused)
 {
     static struct win_bad cases[] = {
-        {""}, {"22:00"}, {"22:00-"}, {"22:00-4:00"}, {"24:00-01:00"}, {"00:00-23:60"},
-        {"22:00–04:00"}, {" 22:00-04:00"}, {"22:00-04:00 "}, {"22h00-04h00"}, {"aa:bb-cc:dd"},
-        {"22:00-04:00-05:00"}, {"-1:00-04:00"},
+        {""},
+        {"22:00"},
+        {"22:00-"},
+        {"22:00-4:00"},
+        {"24:00-01:00"},
+        {"00:00-23:60"},
+        {"22:00–04:00"},
+        {" 22:00-04:00"},
+        {"22:00-04:00 "},
+        {"22h00-04h00"},
+        {"aa:bb-cc:dd"},
+        {"22:00-04:00-05:00"},
+        {"-1:00-04:00"},
     };
     return cr_make_param_array(struct win_bad, cases, sizeof cases / sizeof cases[0]);
 }

@@ -126,7 +126,7 @@ struct exit_case {
 ParameterizedTestParameters(state, outcome_from_exit)
 {
     static struct exit_case cases[] = {
-        {AVS_EXIT_OK, 0, "compliant"},         {AVS_EXIT_OK, 1, "not-compliant"},
+        {AVS_EXIT_OK, 0, "compliant"},          {AVS_EXIT_OK, 1, "not-compliant"},
         {AVS_EXIT_REBOOT, 0, "reboot-pending"}, {AVS_EXIT_BLOCKED, 2, "blocked"},
         {AVS_EXIT_FAILED, 0, "failed"},         {AVS_EXIT_BUSY, 0, "busy"},
         {AVS_EXIT_USAGE, 0, "failed"},
