@@ -71,3 +71,34 @@ t_policy_remediate_unpinned_blocks() {
     avs_wine_stop "$p"
 }
 e2e_test policy-remediate-unpinned-blocks t_policy_remediate_unpinned_blocks
+
+# Attack: the State key planted as a registry symbolic link to another key, so that AvSwap
+# (SYSTEM) writes its values there. On Windows only an administrator can create keys under
+# HKLM\SOFTWARE; the rule is that even then AvSwap does not write through a link: event 9100,
+# the target untouched, the run's own result unchanged.
+t_policy_state_not_through_link() {
+    local p r tools
+    p=$(e2e_prefix_copy clean policy-state-link)
+    tools=$(avs_tools_dir)
+    avs_wine "$p" reg add 'HKLM\SOFTWARE\AvSwapElsewhere' /f >/dev/null || fail "reg add failed"
+    avs_wine "$p" "$(avs_winpath "$tools/reglink.exe")" 'SOFTWARE\AvSwap\State' \
+        '\Registry\Machine\SOFTWARE\AvSwapElsewhere' || fail "reglink failed"
+    # The attack's precondition: a value written through the link lands in the target.
+    avs_wine "$p" reg add 'HKLM\SOFTWARE\AvSwap\State' /v Probe /d x /f >/dev/null 2>&1 || true
+    avs_wine "$p" reg query 'HKLM\SOFTWARE\AvSwapElsewhere' /v Probe 2>/dev/null | grep -q Probe ||
+        fail "the link does not redirect writes under Wine: the test would show nothing"
+    avs_wine "$p" reg delete 'HKLM\SOFTWARE\AvSwapElsewhere' /v Probe /f >/dev/null 2>&1 || true
+    e2e_session "$p"
+    r=$E2E_RES/policy-state-link
+    e2e_avswap "$r" "$p" remediate --json
+    expect_code "$r" 0
+    jqe "9100 names the key and says unsafe: $(jq -c '[.[] | select(.id == 9100) | .strings]' "$r.eventsa")" \
+        "$r.eventsa" 'any(.[]; .id == 9100 and .strings[0] == "HKLM\\SOFTWARE\\AvSwap\\State"
+            and (.strings[2] | test("unsafe")))'
+    if avs_wine "$p" reg query 'HKLM\SOFTWARE\AvSwapElsewhere' 2>/dev/null | tr -d '\r' |
+        grep -q -E 'Compliant|LastOutcome'; then
+        fail "AvSwap wrote through the link: $(avs_wine "$p" reg query 'HKLM\SOFTWARE\AvSwapElsewhere' 2>&1 | tr -d '\r')"
+    fi
+    avs_wine_stop "$p"
+}
+e2e_test policy-state-not-through-link t_policy_state_not_through_link
