@@ -25,10 +25,10 @@
 
 /* Where a value came from, weakest first. */
 enum avs_policy_source {
-    AVS_SRC_DEFAULT, /* built in */
-    AVS_SRC_MSI,     /* HKLM\SOFTWARE\AvSwap (MSI public property) */
-    AVS_SRC_POLICY,  /* HKLM\SOFTWARE\Policies\AvSwap (Group Policy) */
-    AVS_SRC_FLAG,    /* the command line of `avswap remediate` (set by the CLI, never here) */
+    AVS_PSRC_DEFAULT, /* built in */
+    AVS_PSRC_MSI,     /* HKLM\SOFTWARE\AvSwap (MSI public property) */
+    AVS_PSRC_POLICY,  /* HKLM\SOFTWARE\Policies\AvSwap (Group Policy) */
+    AVS_PSRC_FLAG,    /* the command line of `avswap remediate` (set by the CLI, never here) */
 };
 
 enum avs_policy_mode {
@@ -73,11 +73,11 @@ struct avs_window {
 /* One value that was not used as written. All strings are malloc'd, UTF-8, and never hold the
  * raw data of a value that could be a secret (PasswordFile's contents are never read here). */
 struct avs_policy_problem {
-    uint32_t event_id;  /* the 11xx event that reports it (avs_messages.h) */
-    char *value;        /* the value's name, e.g. "Mode" */
-    char *where;        /* the key it was read from, e.g. "HKLM\\SOFTWARE\\Policies\\AvSwap" */
-    char *what;         /* what was wrong, e.g. "unknown mode 'enforced' (audit or enforce)" */
-    char *used;         /* what was used instead, e.g. "audit (default)" */
+    uint32_t event_id; /* the 11xx event that reports it (avs_messages.h) */
+    char *value;       /* the value's name, e.g. "Mode" */
+    char *where;       /* the key it was read from, e.g. "HKLM\\SOFTWARE\\Policies\\AvSwap" */
+    char *what;        /* what was wrong, e.g. "unknown mode (audit or enforce)" */
+    char *used;        /* what was used instead, e.g. "audit (default)" */
 };
 
 /* The effective policy. Strings are malloc'd UTF-8 or NULL when not set by any layer. */

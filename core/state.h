@@ -54,9 +54,9 @@ enum avs_outcome avs_state_outcome_from_exit(int exit_code, size_t remaining);
 
 struct avs_state {
     enum avs_outcome outcome;
-    int64_t run_utc_ms;   /* when the run ended, ms since 1970 UTC */
-    const char *run_id;   /* NULL is written as "" */
-    uint32_t findings;    /* prohibited products found */
+    int64_t run_utc_ms; /* when the run ended, ms since 1970 UTC */
+    const char *run_id; /* NULL is written as "" */
+    uint32_t findings;  /* prohibited products found */
 };
 
 /* Compliant is 1 exactly when outcome is AVS_OUTCOME_COMPLIANT, or AVS_OUTCOME_AUDIT with 0
@@ -66,6 +66,13 @@ int avs_state_is_compliant(const struct avs_state *s);
 /* Writes the five public values (creating the key when needed). 0, or AVS_EUNSAFE (the key is a
  * symbolic link), AVS_EACCES (not an administrator), AVS_EIO. */
 int avs_state_write(const struct avs_state *s);
+
+/* Records a finished enforcing run (`avswap remediate`, the service's enforcing run; not a dry
+ * run): outcome from R's exit code and remaining products, Findings = products removed plus
+ * products remaining, RunId, now. A failure to write is reported as event 9100 and returned;
+ * the run's own result stands. */
+struct avs_remediate_result;
+int avs_state_record_run(const struct avs_remediate_result *r);
 
 /* "2026-12-02T03:04:05Z" for MS since 1970 UTC into BUF (at least 21 bytes). */
 void avs_state_format_utc(char buf[21], int64_t ms);
