@@ -74,6 +74,14 @@ int avs_os_reg_open_child(avs_os_key **out, avs_os_key *parent, const char *name
  * *out is malloc'd: free() it. */
 int avs_os_reg_subkey(char **out, avs_os_key *key, size_t index);
 
+/* The name of subkey number INDEX of KEY, as avs_os_reg_subkey(), and in *out_time the time
+ * the subkey was last written (RegEnumKeyExW's lpftLastWriteTime: 100-ns intervals since
+ * 1601-01-01 UTC; 0 when the system does not say). Setting or deleting a value of a key, or
+ * adding or deleting a subkey of it, moves its time; comparing the times with an earlier
+ * listing tells which subkeys changed without opening them (core/rescan.h). One call per
+ * subkey, no open. *out is malloc'd: free() it. */
+int avs_os_reg_subkey_time(char **out, uint64_t *out_time, avs_os_key *key, size_t index);
+
 /* Reads value NAME of KEY (NULL or "" for the default value). AVS_ENOENT when absent,
  * AVS_ETOOBIG when larger than AVS_REG_VALUE_MAX. Free out->data with free(). */
 int avs_os_reg_value(struct avs_reg_value *out, avs_os_key *key, const char *name);

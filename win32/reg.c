@@ -89,16 +89,21 @@ int avs_os_reg_open_child(avs_os_key **out, avs_os_key *parent, const char *name
     return open_key(out, parent->h, name, parent->view);
 }
 
-int avs_os_reg_subkey(char **out, avs_os_key *key, size_t index)
+/* RegEnumKeyExW for both subkey calls; TIME may be NULL. */
+static int subkey(char **out, uint64_t *time, avs_os_key *key, size_t index)
 {
     *out = NULL;
+    if (time)
+        *time = 0;
     if (!key)
         return AVS_EINVAL;
     if (index > MAXDWORD)
         return AVS_ENOENT;
     wchar_t name[256]; /* key names are limited to 255 characters */
     DWORD len = (DWORD)(sizeof name / sizeof name[0]);
-    LSTATUS st = RegEnumKeyExW(key->h, (DWORD)index, name, &len, NULL, NULL, NULL, NULL);
+    FILETIME ft = {0, 0};
+    LSTATUS st = RegEnumKeyExW(key->h, (DWORD)index, name, &len, NULL, NULL, NULL,
+                               time ? &ft : NULL);
     if (st == ERROR_NO_MORE_ITEMS)
         return AVS_ENOENT;
     if (st == ERROR_MORE_DATA)
@@ -110,7 +115,21 @@ int avs_os_reg_subkey(char **out, avs_os_key *key, size_t index)
     int err = avs_wide_to_utf8_n(out, name, len);
     /* A name holding an unpaired surrogate has no UTF-8 spelling, so core could neither show
      * nor reopen it: report malformed data for this index and let the caller go on. */
-    return err == AVS_EINVAL ? AVS_EFORMAT : err;
+    if (err)
+        return err == AVS_EINVAL ? AVS_EFORMAT : err;
+    if (time)
+        *time = (uint64_t)ft.dwHighDateTime << 32 | ft.dwLowDateTime;
+    return 0;
+}
+
+int avs_os_reg_subkey(char **out, avs_os_key *key, size_t index)
+{
+    return subkey(out, NULL, key, index);
+}
+
+int avs_os_reg_subkey_time(char **out, uint64_t *out_time, avs_os_key *key, size_t index)
+{
+    return subkey(out, out_time, key, index);
 }
 
 int avs_os_reg_value(struct avs_reg_value *out, avs_os_key *key, const char *name)

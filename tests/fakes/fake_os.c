@@ -23,6 +23,8 @@ struct fkey {
     int fail; /* AVS_E* returned by open, or 0 */
     int deleted;
     int link; /* a registry symbolic link (REG_LINK): avs_os_reg_create refuses it */
+    uint64_t written; /* last-write time: the fake clock's tick of the last change */
+    size_t reads;     /* avs_os_reg_value calls on this key (fake_reg_value_reads) */
     struct fvalue *values;
     size_t n_values;
 };
@@ -39,6 +41,7 @@ static struct {
     int open_handles;
     int write_fail; /* AVS_E* returned by avs_os_reg_create, or 0 */
     size_t writes;  /* successful value writes, for tests */
+    uint64_t clock; /* ticks once per registry change: last-write times are distinct and ordered */
 } M;
 
 /* fake_inventory.c: everything that is not the registry. */
@@ -88,6 +91,20 @@ static struct fkey *find_key(enum avs_reg_root root, enum avs_reg_view view, con
     return NULL;
 }
 
+/* A change to PATH's subkeys moves PATH's last-write time, as Windows does. */
+static void touch_parent(enum avs_reg_root root, enum avs_reg_view view, const char *path)
+{
+    const char *slash = strrchr(path, '\\');
+    if (!slash)
+        return;
+    char *parent = fake_xstrdup(path);
+    parent[slash - path] = '\0';
+    struct fkey *p = find_key(root, view, parent);
+    if (p)
+        p->written = ++M.clock;
+    free(parent);
+}
+
 static struct fkey *make_key(enum avs_reg_root root, enum avs_reg_view view, const char *path)
 {
     struct fkey *k = find_key(root, view, path);
@@ -107,6 +124,8 @@ static struct fkey *make_key(enum avs_reg_root root, enum avs_reg_view view, con
     k->root = root;
     k->view = view;
     k->path = fake_xstrdup(path);
+    k->written = ++M.clock;
+    touch_parent(root, view, path);
     return k;
 }
 
@@ -130,6 +149,7 @@ void fake_reg_set_raw(enum avs_reg_root root, enum avs_reg_view view, const char
     } else {
         free(v->data);
     }
+    k->written = ++M.clock;
     v->type = type;
     v->size = size;
     v->data = fake_xrealloc(NULL, size);
@@ -190,6 +210,20 @@ void fake_reg_delete(enum avs_reg_root root, enum avs_reg_view view, const char 
             strncasecmp(M.keys[i].path, path, n) == 0 &&
             (M.keys[i].path[n] == '\0' || M.keys[i].path[n] == '\\'))
             M.keys[i].deleted = 1;
+    touch_parent(root, view, path);
+}
+
+void fake_reg_touch(enum avs_reg_root root, enum avs_reg_view view, const char *path)
+{
+    struct fkey *k = find_key(root, view, path);
+    if (k)
+        k->written = ++M.clock;
+}
+
+size_t fake_reg_value_reads(enum avs_reg_root root, enum avs_reg_view view, const char *path)
+{
+    struct fkey *k = find_key(root, view, path);
+    return k ? k->reads : 0;
 }
 
 int fake_reg_open_handles(void)
@@ -233,8 +267,9 @@ int avs_os_reg_open_child(avs_os_key **out, avs_os_key *parent, const char *name
     return rc;
 }
 
-int avs_os_reg_subkey(char **out, avs_os_key *key, size_t index)
+int avs_os_reg_subkey_time(char **out, uint64_t *out_time, avs_os_key *key, size_t index)
 {
+    *out_time = 0;
     size_t plen = strlen(key->path), seen = 0;
     *out = NULL;
     for (size_t i = 0; i < M.n_keys; i++) {
@@ -252,10 +287,17 @@ int avs_os_reg_subkey(char **out, avs_os_key *key, size_t index)
             continue; /* the key itself, or a grandchild */
         if (seen++ == index) {
             *out = fake_xstrdup(rest);
+            *out_time = k->written;
             return 0;
         }
     }
     return AVS_ENOENT;
+}
+
+int avs_os_reg_subkey(char **out, avs_os_key *key, size_t index)
+{
+    uint64_t t;
+    return avs_os_reg_subkey_time(out, &t, key, index);
 }
 
 int avs_os_reg_value(struct avs_reg_value *out, avs_os_key *key, const char *name)
@@ -264,6 +306,7 @@ int avs_os_reg_value(struct avs_reg_value *out, avs_os_key *key, const char *nam
     struct fkey *k = find_key(key->root, key->view, key->path);
     if (!k)
         return AVS_ENOENT;
+    k->reads++;
     for (size_t i = 0; i < k->n_values; i++) {
         struct fvalue *v = &k->values[i];
         if (strcasecmp(v->name, name ? name : "") != 0)
