@@ -107,7 +107,7 @@ static int read_dword(uint32_t *out, struct avs_inventory *inv, avs_os_key *key,
     return err ? avs_inventory_note(inv, path, name, problem) : 0;
 }
 
-static void free_entry(struct avs_inv_entry *e)
+void avs_inventory_entry_free(struct avs_inv_entry *e)
 {
     free(e->key);
     free(e->key_name);
@@ -153,10 +153,9 @@ static int program_file(int *out, const char *cmd, const char *windir)
     return 0;
 }
 
-/* Examines one Uninstall subkey; keeps it when it concerns the catalog. */
-static int read_entry(struct avs_inventory *inv, const struct avs_catalog *cat, avs_os_key *parent,
-                      const char *parent_path, const char *name, enum avs_reg_view view,
-                      const char *sid, const char *windir)
+int avs_inventory_read_entry(struct avs_inventory *inv, const struct avs_catalog *cat,
+                             avs_os_key *parent, const char *parent_path, const char *name,
+                             enum avs_reg_view view, const char *sid, const char *windir)
 {
     struct avs_inv_entry e;
     avs_os_key *key = NULL;
@@ -220,7 +219,7 @@ static int read_entry(struct avs_inventory *inv, const struct avs_catalog *cat, 
     g[inv->n_entries++] = e;
     memset(&e, 0, sizeof e);
 done:
-    free_entry(&e);
+    avs_inventory_entry_free(&e);
     avs_buf_free(&path);
     if (key)
         avs_os_reg_close(key);
@@ -257,7 +256,7 @@ static int walk_uninstall(struct avs_inventory *inv, const struct avs_catalog *c
             break;
         }
         src->count++;
-        rc = read_entry(inv, cat, key, shown, name, view, sid, windir);
+        rc = avs_inventory_read_entry(inv, cat, key, shown, name, view, sid, windir);
         free(name);
         if (rc)
             break;
@@ -512,7 +511,7 @@ done:
 void avs_inventory_free(struct avs_inventory *inv)
 {
     for (size_t i = 0; i < inv->n_entries; i++)
-        free_entry(&inv->entries[i]);
+        avs_inventory_entry_free(&inv->entries[i]);
     free(inv->entries);
     avs_os_msi_products_free(inv->msi, inv->n_msi);
     avs_os_services_free(inv->services, inv->n_services);

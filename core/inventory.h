@@ -81,6 +81,19 @@ int avs_inventory_collect(struct avs_inventory *out, const struct avs_catalog *c
 
 void avs_inventory_free(struct avs_inventory *inv);
 
+/* Frees the strings of one entry (not E itself). */
+void avs_inventory_entry_free(struct avs_inv_entry *e);
+
+/* Examines subkey NAME of the Uninstall key PARENT (shown in messages as PARENT_PATH) in VIEW,
+ * exactly as avs_inventory_collect() does for each subkey: appends an entry to INV->entries
+ * when it concerns CAT, and notes about malformed values to INV->notes. SID names the user of
+ * a per-user key (NULL under HKLM); WINDIR (may be NULL) is the Windows folder, used only for
+ * per-user keys. A key that vanished meanwhile is not an error. AVS_ENOMEM is the only error.
+ * core/rescan.c reads changed subkeys again with it. */
+int avs_inventory_read_entry(struct avs_inventory *inv, const struct avs_catalog *cat,
+                             avs_os_key *parent, const char *parent_path, const char *name,
+                             enum avs_reg_view view, const char *sid, const char *windir);
+
 /* Records a note (copies the strings). */
 int avs_inventory_note(struct avs_inventory *inv, const char *key, const char *value,
                        const char *problem);

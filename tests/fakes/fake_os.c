@@ -22,6 +22,9 @@ struct fkey {
     char *path;
     int fail; /* AVS_E* returned by open, or 0 */
     int deleted;
+    int link; /* a registry symbolic link (REG_LINK): avs_os_reg_create refuses it */
+    uint64_t written; /* last-write time: the fake clock's tick of the last change */
+    size_t reads;     /* avs_os_reg_value calls on this key (fake_reg_value_reads) */
     struct fvalue *values;
     size_t n_values;
 };
@@ -36,6 +39,9 @@ static struct {
     struct fkey *keys;
     size_t n_keys;
     int open_handles;
+    int write_fail; /* AVS_E* returned by avs_os_reg_create, or 0 */
+    size_t writes;  /* successful value writes, for tests */
+    uint64_t clock; /* ticks once per registry change: last-write times are distinct and ordered */
 } M;
 
 /* fake_inventory.c: everything that is not the registry. */
@@ -85,6 +91,20 @@ static struct fkey *find_key(enum avs_reg_root root, enum avs_reg_view view, con
     return NULL;
 }
 
+/* A change to PATH's subkeys moves PATH's last-write time, as Windows does. */
+static void touch_parent(enum avs_reg_root root, enum avs_reg_view view, const char *path)
+{
+    const char *slash = strrchr(path, '\\');
+    if (!slash)
+        return;
+    char *parent = fake_xstrdup(path);
+    parent[slash - path] = '\0';
+    struct fkey *p = find_key(root, view, parent);
+    if (p)
+        p->written = ++M.clock;
+    free(parent);
+}
+
 static struct fkey *make_key(enum avs_reg_root root, enum avs_reg_view view, const char *path)
 {
     struct fkey *k = find_key(root, view, path);
@@ -104,6 +124,8 @@ static struct fkey *make_key(enum avs_reg_root root, enum avs_reg_view view, con
     k->root = root;
     k->view = view;
     k->path = fake_xstrdup(path);
+    k->written = ++M.clock;
+    touch_parent(root, view, path);
     return k;
 }
 
@@ -127,6 +149,7 @@ void fake_reg_set_raw(enum avs_reg_root root, enum avs_reg_view view, const char
     } else {
         free(v->data);
     }
+    k->written = ++M.clock;
     v->type = type;
     v->size = size;
     v->data = fake_xrealloc(NULL, size);
@@ -187,6 +210,20 @@ void fake_reg_delete(enum avs_reg_root root, enum avs_reg_view view, const char 
             strncasecmp(M.keys[i].path, path, n) == 0 &&
             (M.keys[i].path[n] == '\0' || M.keys[i].path[n] == '\\'))
             M.keys[i].deleted = 1;
+    touch_parent(root, view, path);
+}
+
+void fake_reg_touch(enum avs_reg_root root, enum avs_reg_view view, const char *path)
+{
+    struct fkey *k = find_key(root, view, path);
+    if (k)
+        k->written = ++M.clock;
+}
+
+size_t fake_reg_value_reads(enum avs_reg_root root, enum avs_reg_view view, const char *path)
+{
+    struct fkey *k = find_key(root, view, path);
+    return k ? k->reads : 0;
 }
 
 int fake_reg_open_handles(void)
@@ -230,8 +267,9 @@ int avs_os_reg_open_child(avs_os_key **out, avs_os_key *parent, const char *name
     return rc;
 }
 
-int avs_os_reg_subkey(char **out, avs_os_key *key, size_t index)
+int avs_os_reg_subkey_time(char **out, uint64_t *out_time, avs_os_key *key, size_t index)
 {
+    *out_time = 0;
     size_t plen = strlen(key->path), seen = 0;
     *out = NULL;
     for (size_t i = 0; i < M.n_keys; i++) {
@@ -249,10 +287,17 @@ int avs_os_reg_subkey(char **out, avs_os_key *key, size_t index)
             continue; /* the key itself, or a grandchild */
         if (seen++ == index) {
             *out = fake_xstrdup(rest);
+            *out_time = k->written;
             return 0;
         }
     }
     return AVS_ENOENT;
+}
+
+int avs_os_reg_subkey(char **out, avs_os_key *key, size_t index)
+{
+    uint64_t t;
+    return avs_os_reg_subkey_time(out, &t, key, index);
 }
 
 int avs_os_reg_value(struct avs_reg_value *out, avs_os_key *key, const char *name)
@@ -261,6 +306,7 @@ int avs_os_reg_value(struct avs_reg_value *out, avs_os_key *key, const char *nam
     struct fkey *k = find_key(key->root, key->view, key->path);
     if (!k)
         return AVS_ENOENT;
+    k->reads++;
     for (size_t i = 0; i < k->n_values; i++) {
         struct fvalue *v = &k->values[i];
         if (strcasecmp(v->name, name ? name : "") != 0)
@@ -284,6 +330,88 @@ void avs_os_reg_close(avs_os_key *key)
     M.open_handles--;
     free(key->path);
     free(key);
+}
+
+/* ---------------------------------------------------------------- registry writes */
+
+void fake_reg_link(const char *path)
+{
+    make_key(AVS_HKLM, AVS_VIEW_64, path)->link = 1;
+}
+
+void fake_reg_fail_write(int err)
+{
+    M.write_fail = err;
+}
+
+size_t fake_reg_writes(void)
+{
+    return M.writes;
+}
+
+int avs_os_reg_create(avs_os_key **out, const char *path)
+{
+    static const char root[] = "SOFTWARE\\AvSwap";
+    size_t n = sizeof root - 1;
+    *out = NULL;
+    if (!path || strncasecmp(path, root, n) != 0 || (path[n] && path[n] != '\\'))
+        return AVS_EINVAL;
+    if (M.write_fail)
+        return M.write_fail;
+    /* As win32/reg.c: every component from SOFTWARE\AvSwap down is checked before use. */
+    char *p = fake_xstrdup(path);
+    int rc = 0;
+    for (size_t i = n; rc == 0; i++) {
+        if (p[i] != '\\' && p[i] != '\0')
+            continue;
+        char c = p[i];
+        p[i] = '\0';
+        struct fkey *k = find_key(AVS_HKLM, AVS_VIEW_64, p);
+        if (k && k->link)
+            rc = AVS_EUNSAFE;
+        p[i] = c;
+        if (!c)
+            break;
+    }
+    free(p);
+    if (rc)
+        return rc;
+    make_key(AVS_HKLM, AVS_VIEW_64, path);
+    return open_path(out, AVS_HKLM, path, AVS_VIEW_64);
+}
+
+int avs_os_reg_set_string(avs_os_key *key, const char *name, const char *value)
+{
+    if (!key || !name || !value)
+        return AVS_EINVAL;
+    fake_reg_set_sz(key->root, key->view, key->path, name, value);
+    M.writes++;
+    return 0;
+}
+
+int avs_os_reg_set_dword(avs_os_key *key, const char *name, uint32_t value)
+{
+    if (!key || !name)
+        return AVS_EINVAL;
+    fake_reg_set_dword(key->root, key->view, key->path, name, value);
+    M.writes++;
+    return 0;
+}
+
+int avs_os_reg_delete_value(avs_os_key *key, const char *name)
+{
+    struct fkey *k = key ? find_key(key->root, key->view, key->path) : NULL;
+    if (!k || !name)
+        return AVS_EINVAL;
+    for (size_t i = 0; i < k->n_values; i++) {
+        if (strcasecmp(k->values[i].name, name) != 0)
+            continue;
+        free(k->values[i].name);
+        free(k->values[i].data);
+        k->values[i] = k->values[--k->n_values];
+        return 0;
+    }
+    return 0;
 }
 
 void fake_uninstall_add(enum avs_reg_view view, const char *sid, const char *key_name,

@@ -27,6 +27,20 @@ void fake_reg_fail_open(enum avs_reg_root root, enum avs_reg_view view, const ch
 void fake_reg_delete(enum avs_reg_root root, enum avs_reg_view view, const char *path);
 /* Number of keys currently open: a test that ends with a non-zero count found a handle leak. */
 int fake_reg_open_handles(void);
+/* Last-write times (avs_os_reg_subkey_time) come from a clock that ticks once per change:
+ * creating a key, setting a value, deleting a key (which also moves its parent's time).
+ * fake_reg_touch moves PATH's time without changing anything (a rewrite of the same value). */
+void fake_reg_touch(enum avs_reg_root root, enum avs_reg_view view, const char *path);
+/* How many times a value of PATH was read (avs_os_reg_value): 0 proves a key was not read. */
+size_t fake_reg_value_reads(enum avs_reg_root root, enum avs_reg_view view, const char *path);
+
+/* Registry writes (avs_os_reg_create & co.): HKLM\PATH (64-bit view) is a registry symbolic
+ * link from now on, so avs_os_reg_create through it fails with AVS_EUNSAFE. */
+void fake_reg_link(const char *path);
+/* Every later avs_os_reg_create fails with ERR (0 restores): e.g. AVS_EACCES, not elevated. */
+void fake_reg_fail_write(int err);
+/* How many values avs_os_reg_set_* wrote since the last reset. */
+size_t fake_reg_writes(void);
 
 /* Convenience: an Uninstall entry under HKLM (VIEW) or, with SID, under HKU\SID.
  * VERSION and PUBLISHER may be NULL. WINDOWS_INSTALLER sets WindowsInstaller=1. */
