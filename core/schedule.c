@@ -42,3 +42,19 @@ uint64_t avs_schedule_retry_ms(unsigned attempt)
     uint64_t minutes = attempt > 5 ? 30u : 1u << (attempt - 1);
     return minutes * 60000u;
 }
+
+enum avs_reboot_action avs_schedule_reboot(unsigned *out_minutes, int reboot_required,
+                                           enum avs_policy_reboot policy,
+                                           const struct avs_window *window, unsigned now_min)
+{
+    *out_minutes = 0;
+    if (!reboot_required)
+        return AVS_REBOOT_ACTION_NONE;
+    if (policy != AVS_PREBOOT_MAINTENANCE_WINDOW)
+        return AVS_REBOOT_ACTION_WAIT_NATURAL;
+    unsigned wait = avs_window_minutes_until(window, now_min % 1440u);
+    if (wait == 0)
+        return AVS_REBOOT_ACTION_NOW;
+    *out_minutes = wait;
+    return AVS_REBOOT_ACTION_WAIT_WINDOW;
+}

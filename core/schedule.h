@@ -7,6 +7,8 @@
 
 #include <stdint.h>
 
+#include "policy.h"
+
 #define AVS_DAY_MS (24u * 60u * 60u * 1000u)
 
 /* Installers touch the Uninstall keys many times in a row: rescan once the changes stopped for
@@ -44,5 +46,21 @@ uint32_t avs_schedule_settle_ms(int64_t first_ms, int64_t last_ms, int64_t now_m
 /* Milliseconds before retrying a run that found Windows Installer busy, for the ATTEMPT-th
  * retry (1, 2, ...): 1, 2, 4, 8, 16, then 30 minutes. */
 uint64_t avs_schedule_retry_ms(unsigned attempt);
+
+/* What to do about a restart after an enforcing run. */
+enum avs_reboot_action {
+    AVS_REBOOT_ACTION_NONE,         /* none needed */
+    AVS_REBOOT_ACTION_WAIT_NATURAL, /* RebootPolicy never: resume after the next restart */
+    AVS_REBOOT_ACTION_NOW,          /* inside the maintenance window: restart (users warned) */
+    AVS_REBOOT_ACTION_WAIT_WINDOW,  /* wait *out_minutes for the window to open, then ask again */
+};
+
+/* The restart decision for a run that needed one (REBOOT_REQUIRED) under POLICY and WINDOW, at
+ * local minute NOW_MIN (0..1439; the caller reads the wall clock and asks again when its timer
+ * fires, so a daylight-saving jump only moves the next question). *out_minutes is set for
+ * WAIT_WINDOW, else 0. */
+enum avs_reboot_action avs_schedule_reboot(unsigned *out_minutes, int reboot_required,
+                                           enum avs_policy_reboot policy,
+                                           const struct avs_window *window, unsigned now_min);
 
 #endif

@@ -92,7 +92,8 @@ int avs_state_write(const struct avs_state *s)
 static int private_name(const char *name)
 {
     return name &&
-           (strcmp(name, AVS_STATE_LAST_MODE) == 0 || strcmp(name, AVS_STATE_DELAY_DONE) == 0);
+           (strcmp(name, AVS_STATE_LAST_MODE) == 0 || strcmp(name, AVS_STATE_DELAY_DONE) == 0 ||
+            strcmp(name, AVS_STATE_RUN_PENDING) == 0);
 }
 
 int avs_state_set_dword(const char *name, uint32_t value)

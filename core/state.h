@@ -34,6 +34,10 @@
  * run has been waited (REG_DWORD 0/1). */
 #define AVS_STATE_LAST_MODE "LastMode"
 #define AVS_STATE_DELAY_DONE "DelayDone"
+/* Private, for the service (REG_DWORD 0/1): its last enforcing run ended waiting for a restart
+ * (3010), so the journal holds a run past its first removal. After the restart that run is
+ * finished even if Mode turned to audit meanwhile: audit applies from the next run. */
+#define AVS_STATE_RUN_PENDING "RunPending"
 
 enum avs_outcome {
     AVS_OUTCOME_COMPLIANT,      /* nothing prohibited remains */
@@ -77,7 +81,7 @@ int avs_state_record_run(const struct avs_remediate_result *r);
 /* "2026-12-02T03:04:05Z" for MS since 1970 UTC into BUF (at least 21 bytes). */
 void avs_state_format_utc(char buf[21], int64_t ms);
 
-/* Private values: NAME is AVS_STATE_LAST_MODE or AVS_STATE_DELAY_DONE (AVS_EINVAL for any
+/* Private values: NAME is AVS_STATE_LAST_MODE, AVS_STATE_DELAY_DONE or AVS_STATE_RUN_PENDING (AVS_EINVAL for any
  * other). Getters: AVS_ENOENT when absent, AVS_EFORMAT when of the wrong type; *out malloc'd
  * (free()). */
 int avs_state_set_dword(const char *name, uint32_t value);

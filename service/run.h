@@ -21,14 +21,21 @@ const char *avs_svc_trigger_name(enum avs_svc_trigger t);
 struct avs_svc_run {
     /* in */
     enum avs_svc_trigger trigger;
-    int enforce;             /* Mode is enforce (an unfinished journal run resumes anyway) */
+    int resume; /* State RunPending: finish the journal's run whatever Mode says */
     /* out */
-    int exit_code;           /* AVS_EXIT_*; an audit run: 0, or 1603 when the scan failed */
-    int engine_busy;         /* 1618: another AvSwap engine (a hand run) holds the mutex */
-    int installer_busy;      /* 1618: Windows Installer stayed busy */
-    int reboot_required;     /* 3010 */
-    int enforced;            /* the run was an enforcing one (a resumed run counts) */
+    int exit_code;       /* AVS_EXIT_*; an audit run: 0, or 1603 when the scan failed */
+    int engine_busy;     /* 1618: another AvSwap engine (a hand run) holds the mutex */
+    int installer_busy;  /* 1618: Windows Installer stayed busy */
+    int reboot_required; /* 3010 */
+    int enforced;        /* the run was an enforcing one (a resumed run counts) */
+    size_t findings;     /* prohibited products found (audit) or removed + remaining */
 };
+
+/* The built-in catalog plus POL's catalog file (pinned), with its description for event 2000;
+ * a failure is event 9202. Shared by the runs and the service thread's rescan. */
+struct avs_catalog;
+struct avs_policy;
+int avs_svc_load_catalog(struct avs_catalog *cat, char **desc, const struct avs_policy *pol);
 
 /* The worker thread: ARG is a struct avs_svc_run, filled on return. */
 DWORD WINAPI avs_svc_run_thread(void *arg);

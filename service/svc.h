@@ -14,9 +14,9 @@
 /* Service-specific exit codes (the SCM reports ERROR_SERVICE_SPECIFIC_ERROR with one of these;
  * each is also event 92xx). Any of them makes the SCM run the recovery actions. */
 enum avs_svc_exit {
-    AVS_SVC_EXIT_INIT = 1,    /* events, timers or the stop event could not be created */
-    AVS_SVC_EXIT_WATCH = 2,   /* a registry change notification could not be armed */
-    AVS_SVC_EXIT_ENGINE = 3,  /* the engine's worker thread could not run */
+    AVS_SVC_EXIT_INIT = 1,   /* events, timers or the stop event could not be created */
+    AVS_SVC_EXIT_WATCH = 2,  /* a registry change notification could not be armed */
+    AVS_SVC_EXIT_ENGINE = 3, /* the engine's worker thread could not run */
 };
 
 /* Wait hints, in milliseconds. */

@@ -346,6 +346,7 @@ e2e_wait_marker() {
 #   e2e_ev_wait TRACE ID S [N]    waits up to S seconds until the trace holds N (default 1) events
 #                                 ID, or fails
 #   e2e_svc_events TRACE OUT      the trace's events as one JSON array in OUT
+#   e2e_state_value PREFIX NAME   a value of HKLM\SOFTWARE\AvSwap\State as reg query prints it
 E2E_SVC_DIR='C:\Program Files\AvSwap'
 
 e2e_svc_install() {
@@ -403,4 +404,9 @@ e2e_ev_wait() {
 
 e2e_svc_events() {
     avs_events_json "$1" | jq -s . >"$2"
+}
+
+e2e_state_value() {
+    AVS_WINEDEBUG=-all avs_wine "$1" reg query 'HKLM\SOFTWARE\AvSwap\State' /v "$2" 2>/dev/null </dev/null |
+        tr -d '\r' | awk -v n="$2" '$1 == n {print $3}'
 }
