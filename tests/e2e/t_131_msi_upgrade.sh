@@ -5,11 +5,28 @@
 # unchanged; the defaults the older install was given stay unless the newer one is given
 # others; at the end one product is registered, the newest. Helpers: t_130_msi.sh.
 
-# Hashes of every file under ProgramData\AvSwap, plus the State key's values.
-_msi_evidence() {
-    local p=$1
-    (cd "$p/drive_c/ProgramData/AvSwap" && find . -type f -print0 | sort -z | xargs -0 sha256sum)
-    avs_wine "$p" reg query "$_MSI_STATE" 2>/dev/null | tr -d '\r' | grep -E '^ +[A-Za-z]' | sort
+# _msi_evidence_save PREFIX DIR: a copy of %ProgramData%\AvSwap in DIR. The running service may
+# add to the evidence (a run after each start appends to the journal, writes the State key), so
+# "kept" means: every file that was there is still there, unchanged, or (a journal, append-only)
+# starts with what it held; and the State key still has the marker value no AvSwap code writes.
+_msi_evidence_save() {
+    rm -rf -- "$2"
+    cp -a -- "$1/drive_c/ProgramData/AvSwap" "$2" || fail "no %ProgramData%\\AvSwap to keep"
+}
+
+_msi_expect_evidence_kept() {
+    local p=$1 saved=$2 what=$3 f rel now
+    while IFS= read -r -d '' f; do
+        rel=${f#"$saved"/}
+        now=$p/drive_c/ProgramData/AvSwap/$rel
+        [[ -f $now ]] || fail "$what removed %ProgramData%\\AvSwap\\$rel"
+        if [[ $rel == *.jsonl ]]; then
+            cmp -s -n "$(stat -c %s "$f")" "$f" "$now" || fail "$what rewrote $rel (it no longer starts with what it held)"
+        else
+            cmp -s "$f" "$now" || fail "$what changed $rel"
+        fi
+    done < <(find "$saved" -type f -print0)
+    eq "$(_msi_value "$p" "$_MSI_STATE" MsiTestMarker)" "REG_SZ kept" "$what: the State key's marker value"
 }
 
 # Evidence a machine holds after AvSwap ran: a real journal from an elevated `avswap scan`
@@ -24,10 +41,11 @@ _msi_make_evidence() {
     avs_wine "$p" reg add "$_MSI_STATE" /v LastRunUtc /t REG_SZ /d 2026-12-01T10:00:00Z /f >/dev/null
     avs_wine "$p" reg add "$_MSI_STATE" /v RunId /t REG_SZ /d upgrade-test /f >/dev/null
     avs_wine "$p" reg add "$_MSI_STATE" /v Findings /t REG_DWORD /d 0 /f >/dev/null
+    avs_wine "$p" reg add "$_MSI_STATE" /v MsiTestMarker /t REG_SZ /d kept /f >/dev/null
 }
 
 t_msi_upgrade() {
-    local p r msi old mid before after
+    local p r msi old mid
     msi=$(_msi_dist)
     old=$(_msi_build_version 0.0.1)
     mid=$(_msi_build_version 0.0.2)
@@ -39,9 +57,8 @@ t_msi_upgrade() {
     _msi_expect_code "$r" 0 "/i 0.0.1"
     e2e_expect_service "$p" AvSwap RUNNING
     _msi_make_evidence "$p" "$E2E_RES/msi-upgrade-run"
-    before=$(_msi_evidence "$p")
-    grep -q 'journal.jsonl' <<<"$before" || fail "no journal to keep: $before"
-    grep -q 'Compliant' <<<"$before" || fail "no State key to keep: $before"
+    _msi_evidence_save "$p" "$AVS_WORK/msi-upgrade-evidence"
+    [[ -s $AVS_WORK/msi-upgrade-evidence/journal.jsonl ]] || fail "no journal to keep"
 
     # 0.0.2 with MODE given: the command line wins, the other default is kept.
     r=$E2E_RES/msi-upgrade-mid
@@ -64,8 +81,7 @@ t_msi_upgrade() {
     _msi_expect_installed "$p" "$msi"
     _msi_expect_default "$p" Mode "enforce"
     _msi_expect_default "$p" ReplacementPath '\\fs1\avswap$\contoso-av.msi'
-    after=$(_msi_evidence "$p")
-    [[ $before == "$after" ]] || fail "the upgrades changed the evidence or the state: $(diff <(echo "$before") <(echo "$after"))"
+    _msi_expect_evidence_kept "$p" "$AVS_WORK/msi-upgrade-evidence" "the upgrades"
 
     # An older package over the newer one is refused (a launch condition: 1603), and changes nothing.
     r=$E2E_RES/msi-downgrade

@@ -5,11 +5,6 @@
 # Nobody runs avswap.exe: the service the MSI installed and started removes the products and
 # installs the replacement by itself, and leaves the State key compliant.
 # Helpers: t_130_msi.sh (_msi_*), t_70_replacement.sh (e2e_contoso*), t_60_remediate.sh (names).
-#
-# PENDING (not run: tests/e2e/run sources tests/e2e/t_*.sh only): the service merged from
-# feat/service (22b7e7c) always runs in audit (service/loop.c: run.enforce = 0), takes no
-# replacement or catalog from policy and writes no State key, so this fails after 120 s with
-# "State never said compliant". Move it to tests/e2e/ when the service enforces from policy.
 
 _MSI_POLICY='HKLM\SOFTWARE\Policies\AvSwap'
 
