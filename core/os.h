@@ -88,6 +88,25 @@ int avs_os_reg_value(struct avs_reg_value *out, avs_os_key *key, const char *nam
 
 void avs_os_reg_close(avs_os_key *key);
 
+/* Registry writes: only AvSwap's own keys under HKLM\SOFTWARE\AvSwap (64-bit view), e.g. the
+ * State key (core/state.h). PATH must be "SOFTWARE\\AvSwap" or below it (AVS_EINVAL otherwise).
+ * Opens PATH for writing, creating missing keys (REG_OPTION_NON_VOLATILE; a new key inherits
+ * HKLM\SOFTWARE's ACL: users read, administrators write). A key on the way that is a registry
+ * symbolic link (REG_LINK) is refused with AVS_EUNSAFE and nothing is written: a planted link
+ * must not redirect AvSwap's writes. AVS_EACCES when the caller may not write. Close with
+ * avs_os_reg_close(). */
+int avs_os_reg_create(avs_os_key **out, const char *path);
+
+/* Sets value NAME of KEY (opened by avs_os_reg_create) to the UTF-8 string VALUE, stored as
+ * REG_SZ UTF-16LE with its terminator. AVS_EINVAL for invalid UTF-8. */
+int avs_os_reg_set_string(avs_os_key *key, const char *name, const char *value);
+
+/* Sets value NAME of KEY (opened by avs_os_reg_create) to the REG_DWORD VALUE. */
+int avs_os_reg_set_dword(avs_os_key *key, const char *name, uint32_t value);
+
+/* Deletes value NAME of KEY (opened by avs_os_reg_create); 0 when it does not exist. */
+int avs_os_reg_delete_value(avs_os_key *key, const char *name);
+
 /* ---------------------------------------------------------------------------------------------
  * Windows Installer products (MsiEnumProductsEx / MsiGetProductInfoEx, every context)
  * ------------------------------------------------------------------------------------------- */

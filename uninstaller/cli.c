@@ -36,10 +36,20 @@ static void help(FILE *out)
         "                            KLAdmin); not a secret\n"
         "      --reboot if-needed    restart Windows (5 minutes' notice) when a removal needs it\n"
         "      --busy-timeout  how long to wait for another installation (default 120)\n"
+        "      Acts whatever the policy's Mode says; what the flags leave open (replacement,\n"
+        "      its SHA-256 and arguments, catalog, password, login) comes from the policy\n"
+        "      (HKLM\\SOFTWARE\\Policies\\AvSwap, then HKLM\\SOFTWARE\\AvSwap; docs/DEPLOY.md).\n"
+        "      Without password flags: the policy's PasswordFile, else the machine secret.\n"
         "  avswap status [--json] [--catalog FILE [--catalog-sha256 HEX]]\n"
         "      The last or current remediation: phase, each product, replacement, restart.\n"
         "      A run that ended compliant is checked again now (replacement running and\n"
         "      installed, Security Center, a fresh scan): compliant only if it still is.\n"
+        "      Then the effective policy: each value and where it came from (flag, policy,\n"
+        "      msi, default), and each value that was not used as written.\n"
+        "  avswap secret set [--from-file FILE] | avswap secret clear   (run elevated)\n"
+        "      Store (or delete) this machine's uninstall password, DPAPI-protected (machine\n"
+        "      scope) in %ProgramData%\\AvSwap, readable by SYSTEM and Administrators only.\n"
+        "      Without --from-file it is asked for on the console, without echo.\n"
         "  avswap evidence verify [--journal FILE] [--events FILE]\n"
         "      Check the journal's hash chain and, when keyed, every record's HMAC under this\n"
         "      computer's evidence key: exit 0 when intact, 1603 naming the first bad record.\n"
@@ -81,8 +91,8 @@ int avs_cli_main(int argc, char **argv, FILE *out, FILE *err)
     }
     /* AvSwap's folder is checked before anything reads or writes it. A scan does not use it:
      * it goes on whatever the check found. */
-    if (strcmp(cmd, "scan") == 0 || strcmp(cmd, "remediate") == 0 ||
-        strcmp(cmd, "status") == 0 || strcmp(cmd, "evidence") == 0) {
+    if (strcmp(cmd, "scan") == 0 || strcmp(cmd, "remediate") == 0 || strcmp(cmd, "status") == 0 ||
+        strcmp(cmd, "evidence") == 0 || strcmp(cmd, "secret") == 0) {
         int code = avs_cli_folder_check(cmd, err);
         if (code && strcmp(cmd, "scan") != 0)
             return code;
@@ -95,6 +105,8 @@ int avs_cli_main(int argc, char **argv, FILE *out, FILE *err)
         return avs_cmd_status(argc - 2, argv + 2, out, err);
     if (strcmp(cmd, "evidence") == 0)
         return avs_cmd_evidence(argc - 2, argv + 2, out, err);
+    if (strcmp(cmd, "secret") == 0)
+        return avs_cmd_secret(argc - 2, argv + 2, out, err);
     fputs("avswap: unknown command '", err);
     avs_report_put_safe(err, cmd);
     fputs("'\nTry 'avswap --help' for the list of commands.\n", err);

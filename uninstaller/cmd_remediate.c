@@ -5,6 +5,7 @@
 #include "commands.h"
 #include "exitcode.h"
 #include "secret.h"
+#include "state.h"
 #include "utf8.h"
 
 static int usage(FILE *err, const char *msg)
@@ -13,51 +14,6 @@ static int usage(FILE *err, const char *msg)
             "avswap remediate: %s\nTry 'avswap --help' for the list of commands and options.\n",
             msg);
     return AVS_EXIT_USAGE;
-}
-
-/* Reads the uninstall password. Its text never reaches an error message. */
-static int read_password(char **out, const char *file, int prompt, FILE *err)
-{
-    *out = NULL;
-    if (prompt) {
-        int rc = avs_os_read_password(out, "Uninstall password: ");
-        if (rc == AVS_EUNAVAIL)
-            return usage(err, "--password-prompt needs a console; use --password-file");
-        if (rc) {
-            fprintf(err, "avswap remediate: cannot read the password: %s\n", avs_strerror(rc));
-            return AVS_EXIT_FAILED;
-        }
-        /* The console gave what was typed; hold it to the same rules as a file. */
-        char *checked = NULL;
-        const char *why = NULL;
-        rc = avs_secret_parse(&checked, &why, *out, strlen(*out));
-        avs_secret_free(*out);
-        *out = checked;
-        if (rc) {
-            fprintf(err, "avswap remediate: the password typed is not usable: %s\n",
-                    why ? why : avs_strerror(rc));
-            return AVS_EXIT_USAGE;
-        }
-        return 0;
-    }
-    char *data = NULL;
-    size_t len = 0;
-    int rc = avs_os_file_read_all(&data, &len, file, 4096);
-    if (rc) {
-        fprintf(err, "avswap remediate: cannot read the password file: %s\n",
-                rc == AVS_ETOOBIG ? "larger than 4 KiB" : avs_strerror(rc));
-        return rc == AVS_ENOMEM ? AVS_EXIT_FAILED : AVS_EXIT_USAGE;
-    }
-    const char *why = NULL;
-    rc = avs_secret_parse(out, &why, data, len);
-    avs_os_secure_zero(data, len);
-    free(data);
-    if (rc) {
-        fprintf(err, "avswap remediate: the password file is not usable: %s\n",
-                why ? why : avs_strerror(rc));
-        return AVS_EXIT_USAGE;
-    }
-    return 0;
 }
 
 /* A login name Windows Installer can take as a property value: printable UTF-8. */
@@ -112,6 +68,7 @@ int avs_cmd_remediate(int argc, char **argv, FILE *out, FILE *err)
     struct avs_remediate_opts o;
     struct avs_remediate_result r;
     struct avs_catalog cat;
+    struct avs_policy pol;
     char *desc = NULL, *password = NULL;
     int code;
 
@@ -141,11 +98,35 @@ int avs_cmd_remediate(int argc, char **argv, FILE *out, FILE *err)
     if (busy && parse_seconds(&o.busy_timeout_ms, busy) != 0)
         return usage(err, "--busy-timeout takes whole seconds from 0 to 3600");
 
-    code = avs_cli_load_catalog(&cat, &desc, catalog_path, catalog_pin, "remediate", err);
-    if (code)
+    /* A hand run is an administrator's explicit request: it acts whatever Mode says, and takes
+     * from the policy what its flags leave open (docs/DEPLOY.md). A replacement comes with its
+     * own pin and arguments: a --replacement flag takes none of the policy's. */
+    if ((code = avs_cli_policy_read(&pol, 1, "remediate", err)) != 0)
         return code;
-    if ((pwfile || prompt) && (code = read_password(&password, pwfile, prompt, err)) != 0)
+    if (!replacement && pol.replacement_path) {
+        replacement = pol.replacement_path;
+        sha = pol.replacement_sha256; /* NULL when unpinned: the engine then blocks */
+        rargs = pol.replacement_args;
+    }
+    if (!catalog_path && !catalog_pin && pol.catalog_path) {
+        catalog_path = pol.catalog_path;
+        catalog_pin = pol.catalog_sha256;
+    }
+    if (!login && pol.login_src != AVS_PSRC_DEFAULT)
+        login = pol.login;
+
+    code = avs_cli_load_catalog(&cat, &desc, catalog_path, catalog_pin, "remediate", err);
+    if (code) {
+        avs_policy_free(&pol);
+        return code;
+    }
+    if ((pwfile || prompt) && (code = avs_cli_read_password(&password, pwfile, prompt, "remediate",
+                                                            "--password-prompt", err)) != 0)
         goto done;
+    if (!pwfile && !prompt && avs_cli_policy_password(&password, &pol, err) != 0) {
+        code = AVS_EXIT_FAILED;
+        goto done;
+    }
 
     o.dry_run = dry_run;
     o.replacement = replacement;
@@ -161,6 +142,8 @@ int avs_cmd_remediate(int argc, char **argv, FILE *out, FILE *err)
         goto done;
     }
     code = r.exit_code;
+    if (!dry_run)
+        (void)avs_state_record_run(&r); /* a failure is event 9100; the run's result stands */
     if (json)
         avs_report_remediate_json(out, &r, dry_run);
     else
@@ -169,6 +152,7 @@ int avs_cmd_remediate(int argc, char **argv, FILE *out, FILE *err)
 done:
     avs_secret_free(password);
     avs_catalog_free(&cat);
+    avs_policy_free(&pol);
     free(desc);
     return code;
 }

@@ -11,6 +11,7 @@
 #include "journal_fold.h"
 #include "json.h"
 #include "verdict.h"
+#include "buf.h"
 
 char *avs_cli_journal_path(void)
 {
@@ -54,7 +55,7 @@ static int compliant(const struct avs_run_state *st, const struct avs_verdict_no
 
 static void status_json(FILE *out, const struct avs_run_state *st,
                         const struct avs_journal_check *chk, int running,
-                        const struct avs_verdict_now *now)
+                        const struct avs_verdict_now *now, const struct avs_policy *pol)
 {
     struct avs_buf b = AVS_BUF_INIT;
     struct avs_json j;
@@ -106,6 +107,7 @@ static void status_json(FILE *out, const struct avs_run_state *st,
                        chk->status == AVS_JOURNAL_INTACT ? "intact"
                        : chk->status == AVS_JOURNAL_TORN ? "torn last line"
                                                          : "damaged");
+    avs_report_policy_json(&j, pol, avs_cli_password_source(pol));
     avs_json_object_end(&j);
     avs_buf_putc(&b, '\n');
     if (!b.err)
@@ -154,6 +156,22 @@ static void status_text(FILE *out, const struct avs_run_state *st,
             chk->records);
 }
 
+/* --catalog/--catalog-sha256 given to status replace the policy's pair, shown as "flag". */
+static int flag_catalog(struct avs_policy *pol, const char *path, const char *pin)
+{
+    if (!path && !pin)
+        return 0;
+    free(pol->catalog_path);
+    free(pol->catalog_sha256);
+    pol->catalog_path = path ? avs_strdup(path) : NULL;
+    pol->catalog_sha256 = pin ? avs_strdup(pin) : NULL;
+    if ((path && !pol->catalog_path) || (pin && !pol->catalog_sha256))
+        return AVS_EXIT_FAILED;
+    pol->catalog_path_src = path ? AVS_PSRC_FLAG : AVS_PSRC_DEFAULT;
+    pol->catalog_sha256_src = pin ? AVS_PSRC_FLAG : AVS_PSRC_DEFAULT;
+    return 0;
+}
+
 int avs_cmd_status(int argc, char **argv, FILE *out, FILE *err)
 {
     int json = 0;
@@ -163,6 +181,7 @@ int avs_cmd_status(int argc, char **argv, FILE *out, FILE *err)
                                    {"--catalog-sha256", 1, &catalog_pin, NULL},
                                    {NULL, 0, NULL, NULL}};
     struct avs_catalog cat;
+    struct avs_policy pol;
     char *cat_desc = NULL;
     struct avs_verdict_now now;
     struct avs_journal_check chk;
@@ -175,10 +194,18 @@ int avs_cmd_status(int argc, char **argv, FILE *out, FILE *err)
     memset(&now, 0, sizeof now);
     if (avs_args_parse(opts, argc, argv, "status", err) != 0)
         return AVS_EXIT_USAGE;
-    if ((code = avs_cli_load_catalog(&cat, &cat_desc, catalog_path, catalog_pin, "status", err)) != 0)
+    /* The policy is shown, not reported: status changes nothing and writes no event. */
+    if ((code = avs_cli_policy_read(&pol, 0, "status", err)) != 0)
         return code;
+    if ((code = flag_catalog(&pol, catalog_path, catalog_pin)) != 0 ||
+        (code = avs_cli_load_catalog(&cat, &cat_desc, pol.catalog_path, pol.catalog_sha256,
+                                     "status", err)) != 0) {
+        avs_policy_free(&pol);
+        return code;
+    }
     if (!(path = avs_cli_journal_path())) {
         avs_catalog_free(&cat);
+        avs_policy_free(&pol);
         free(cat_desc);
         return AVS_EXIT_FAILED;
     }
@@ -208,11 +235,14 @@ int avs_cmd_status(int argc, char **argv, FILE *out, FILE *err)
         code = AVS_EXIT_FAILED;
         goto done;
     }
-    if (json)
-        status_json(out, &st, &chk, running, &now);
-    else
+    if (json) {
+        status_json(out, &st, &chk, running, &now, &pol);
+    } else {
         status_text(out, &st, &chk, running, &now);
+        avs_report_policy_text(out, &pol, avs_cli_password_source(&pol));
+    }
 done:
+    avs_policy_free(&pol);
     avs_catalog_free(&cat);
     free(cat_desc);
     avs_run_state_free(&st);

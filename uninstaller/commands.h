@@ -6,6 +6,8 @@
 
 #include "catalog.h"
 #include "journal.h"
+#include "json.h"
+#include "policy.h"
 #include "remediate.h"
 #include "scan.h"
 
@@ -33,6 +35,34 @@ int avs_cli_folder_check(const char *cmd, FILE *err);
  * the exit code to use (2 for a bad, unreadable, refused or mismatching file, 1603 otherwise). */
 int avs_cli_load_catalog(struct avs_catalog *cat, char **desc, const char *path, const char *pin,
                          const char *cmd, FILE *err);
+
+/* Reads an uninstall password from FILE, or from the console without echo when PROMPT (the
+ * option that asked for it is PROMPT_OPT, for messages). Checked with avs_secret_parse; its text
+ * never reaches ERR. 0 with *out set (avs_secret_free it), or the exit code to use. */
+int avs_cli_read_password(char **out, const char *file, int prompt, const char *cmd,
+                          const char *prompt_opt, FILE *err);
+
+int avs_cmd_secret(int argc, char **argv, FILE *out, FILE *err);
+
+/* The effective policy and its sources in `avswap status` (report_policy.c). PASSWORD says
+ * where an uninstall password would come from ("PasswordFile (policy)", "machine secret",
+ * "none"), never the password. */
+void avs_report_policy_text(FILE *out, const struct avs_policy *p, const char *password);
+void avs_report_policy_json(struct avs_json *j, const struct avs_policy *p, const char *password);
+
+/* Reads the policy for a command and, when it is not NULL, marks the catalog as coming from a
+ * flag. Problems are written as events only when REPORT is set (remediate; status only shows
+ * them). 0, or an exit code after printing why. */
+int avs_cli_policy_read(struct avs_policy *p, int report, const char *cmd, FILE *err);
+
+/* Where an uninstall password would come from for a run with no password flag, as words for
+ * status: "PasswordFile (policy)", "machine secret (avswap secret set)" or "none". */
+const char *avs_cli_password_source(const struct avs_policy *p);
+
+/* The password for a run without password flags: the policy's PasswordFile (read now, never
+ * copied), else the machine secret; none (*out NULL) when neither is set or usable (an unusable
+ * one gets event 9101 and a warning on ERR). 0, or AVS_ENOMEM. */
+int avs_cli_policy_password(char **out, const struct avs_policy *p, FILE *err);
 
 /* Renderers of a finished scan. */
 void avs_report_scan_text(FILE *out, const struct avs_scan *s, int exit_code);

@@ -1,4 +1,5 @@
-/* Registry access for core/os.h: read-only keys in an explicit view, raw values.
+/* Registry access for core/os.h: read-only keys in an explicit view, raw values; writes to
+ * AvSwap's own keys under HKLM\SOFTWARE\AvSwap, refusing registry symbolic links.
  *
  * Values are returned exactly as stored (type + bytes) because registry data is untrusted:
  * core/regdata decodes it, reports anomalies and never guesses. Nothing here terminates,
@@ -213,4 +214,135 @@ void avs_os_reg_close(avs_os_key *key)
         return;
     RegCloseKey(key->h);
     free(key);
+}
+
+/* ---- writes: AvSwap's own keys under HKLM\SOFTWARE\AvSwap only (os.h) ---- */
+
+#define OWN_ROOT "SOFTWARE\\AvSwap"
+
+/* REG_LINK keys hold their target in this value; opened with REG_OPTION_OPEN_LINK the link key
+ * itself is what the handle refers to, so checking it and writing through it are one object. */
+static int is_link(HKEY h)
+{
+    DWORD type = 0;
+    LSTATUS st = RegQueryValueExW(h, L"SymbolicLinkValue", NULL, &type, NULL, NULL);
+    return (st == ERROR_SUCCESS || st == ERROR_MORE_DATA) && type == REG_LINK;
+}
+
+static int own_path(const char *path)
+{
+    size_t n = strlen(OWN_ROOT);
+    return _strnicmp(path, OWN_ROOT, n) == 0 && (path[n] == '\0' || path[n] == '\\') &&
+           !strstr(path, "\\\\") && path[strlen(path) - 1] != '\\';
+}
+
+int avs_os_reg_create(avs_os_key **out, const char *path)
+{
+    *out = NULL;
+    if (!path || !own_path(path))
+        return AVS_EINVAL;
+    wchar_t *wpath = NULL;
+    avs_os_key *key = NULL;
+    HKEY cur = NULL;
+    int err = avs_utf8_to_wide(&wpath, path + strlen("SOFTWARE\\"));
+    if (err)
+        goto done;
+    LSTATUS st =
+        RegOpenKeyExW(HKEY_LOCAL_MACHINE, L"SOFTWARE", 0, KEY_READ | KEY_WOW64_64KEY, &cur);
+    if (st != ERROR_SUCCESS) {
+        err = avs_win32_error((DWORD)st);
+        goto done;
+    }
+    /* One component at a time, each opened as itself (not followed) and checked. */
+    for (wchar_t *part = wpath, *next; part; part = next) {
+        next = wcschr(part, L'\\');
+        if (next)
+            *next++ = L'\0';
+        HKEY h = NULL;
+        DWORD disp = 0;
+        st = RegCreateKeyExW(cur, part, 0, NULL, REG_OPTION_NON_VOLATILE | REG_OPTION_OPEN_LINK,
+                             KEY_READ | KEY_WRITE | KEY_WOW64_64KEY, NULL, &h, &disp);
+        RegCloseKey(cur);
+        cur = NULL;
+        if (st != ERROR_SUCCESS) {
+            err = avs_win32_error((DWORD)st);
+            if (!err)
+                err = AVS_EIO;
+            goto done;
+        }
+        cur = h;
+        if (is_link(cur)) {
+            err = AVS_EUNSAFE;
+            goto done;
+        }
+    }
+    key = malloc(sizeof *key);
+    if (!key) {
+        err = AVS_ENOMEM;
+        goto done;
+    }
+    key->h = cur;
+    key->view = KEY_WOW64_64KEY;
+    cur = NULL;
+    *out = key;
+done:
+    if (cur)
+        RegCloseKey(cur);
+    free(wpath);
+    return err;
+}
+
+static int set_value(avs_os_key *key, const char *name, DWORD type, const void *data, DWORD size)
+{
+    wchar_t stack[NAME_STACK];
+    wchar_t *wname = NULL;
+    if (!key || !name)
+        return AVS_EINVAL;
+    int err = avs_utf8_to_wide_buf(&wname, stack, NAME_STACK, name);
+    if (err)
+        return err;
+    LSTATUS st = RegSetValueExW(key->h, wname, 0, type, (const BYTE *)data, size);
+    avs_wide_release(wname, stack);
+    if (st != ERROR_SUCCESS) {
+        err = avs_win32_error((DWORD)st);
+        return err ? err : AVS_EIO;
+    }
+    return 0;
+}
+
+int avs_os_reg_set_string(avs_os_key *key, const char *name, const char *value)
+{
+    wchar_t *w = NULL;
+    if (!value)
+        return AVS_EINVAL;
+    int err = avs_utf8_to_wide(&w, value);
+    if (err)
+        return err;
+    size_t bytes = (wcslen(w) + 1) * sizeof(wchar_t);
+    err = bytes > AVS_REG_VALUE_MAX ? AVS_ETOOBIG : set_value(key, name, REG_SZ, w, (DWORD)bytes);
+    free(w);
+    return err;
+}
+
+int avs_os_reg_set_dword(avs_os_key *key, const char *name, uint32_t value)
+{
+    DWORD v = value;
+    return set_value(key, name, REG_DWORD, &v, sizeof v);
+}
+
+int avs_os_reg_delete_value(avs_os_key *key, const char *name)
+{
+    wchar_t stack[NAME_STACK];
+    wchar_t *wname = NULL;
+    if (!key || !name)
+        return AVS_EINVAL;
+    int err = avs_utf8_to_wide_buf(&wname, stack, NAME_STACK, name);
+    if (err)
+        return err;
+    LSTATUS st = RegDeleteValueW(key->h, wname);
+    avs_wide_release(wname, stack);
+    if (st == ERROR_SUCCESS || st == ERROR_FILE_NOT_FOUND)
+        return 0;
+    err = avs_win32_error((DWORD)st);
+    return err ? err : AVS_EIO;
 }

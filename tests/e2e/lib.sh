@@ -386,3 +386,78 @@ e2e_wait_marker() {
         sleep 0.05
     done
 }
+
+# ---- the AvSwap service (t_110..t_129) ----------------------------------------------------------
+#   e2e_svc_install PREFIX [DIR]  avswap.exe, avswapsvc.exe, avswapmsg.dll (from DIR, default
+#                                 $AVS_DIST) into C:\Program Files\AvSwap, `sc create AvSwap` with the
+#                                 quoted path, Start=2 set directly (Wine's sc config does not)
+#   e2e_svc_session PREFIX TRACE  a persistent wineserver (WINE.md: a service lives only as long as
+#                                 its server) whose services.exe — and so the service — writes the
+#                                 Event Log trace to TRACE: the first Wine process of a session
+#                                 starts services.exe, which inherits its stderr and WINEDEBUG
+#   e2e_sc PREFIX ARGS...         sc.exe ARGS, output on stdout (never a pipe services.exe could
+#                                 inherit: a file)
+#   e2e_svc_state PREFIX          the service's state word (RUNNING, STOPPED, ...)
+#   e2e_svc_wait PREFIX STATE S   waits up to S seconds for STATE, or fails
+#   e2e_ev_count TRACE ID         how many events ID the trace holds so far
+#   e2e_ev_wait TRACE ID S [N]    waits up to S seconds until the trace holds N (default 1) events
+#                                 ID, or fails
+#   e2e_svc_events TRACE OUT      the trace's events as one JSON array in OUT
+E2E_SVC_DIR='C:\Program Files\AvSwap'
+
+e2e_svc_install() {
+    local prefix=$1 dir=${2:-$AVS_DIST} d
+    d="$prefix/drive_c/Program Files/AvSwap"
+    mkdir -p "$d"
+    cp "$AVS_DIST/avswap.exe" "$AVS_DIST/avswapmsg.dll" "$d/"
+    cp "$dir/avswapsvc.exe" "$d/"
+    e2e_sc "$prefix" create AvSwap binPath= "\"$E2E_SVC_DIR\\avswapsvc.exe\"" >/dev/null ||
+        fail "sc create AvSwap failed"
+    AVS_WINEDEBUG=-all avs_wine "$prefix" reg add 'HKLM\SYSTEM\CurrentControlSet\Services\AvSwap' \
+        /v Start /t REG_DWORD /d 2 /f >/dev/null 2>&1 </dev/null || fail "cannot set AvSwap's Start"
+}
+
+e2e_svc_session() {
+    local prefix=$1 trace=$2
+    e2e_session "$prefix"
+    AVS_WINEDEBUG=$AVS_EVENT_WINEDEBUG avs_wine "$prefix" sc query AvSwap >/dev/null 2>"$trace" </dev/null || true
+}
+
+e2e_sc() {
+    local prefix=$1 out
+    shift
+    out=$(mktemp "$AVS_WORK/sc.XXXXXX")
+    AVS_WINEDEBUG=-all avs_wine "$prefix" sc "$@" >"$out" 2>&1 </dev/null || { echo "exit $?"; cat "$out"; rm -f "$out"; return 1; }
+    cat "$out"
+    rm -f "$out"
+}
+
+e2e_svc_state() {
+    e2e_sc "$1" query AvSwap | tr -d '\r' | awk '/STATE/ {print $4; exit}'
+}
+
+e2e_svc_wait() {
+    local prefix=$1 want=$2 limit=$3 start=$SECONDS st=
+    while :; do
+        st=$(e2e_svc_state "$prefix" || true)
+        [[ $st == "$want" ]] && return 0
+        ((SECONDS - start < limit)) || fail "service AvSwap: $want expected within ${limit}s, sc query says '${st:-nothing}'"
+        sleep 0.2
+    done
+}
+
+e2e_ev_count() {
+    grep -a -c -E "ReportEventW \([0-9A-Fa-f]+,0x[0-9a-f]{4},0x[0-9a-f]{4},0x[0-9a-f]{4}$(printf %04x "$2")," "$1" || true
+}
+
+e2e_ev_wait() {
+    local trace=$1 id=$2 limit=$3 n=${4:-1} start=$SECONDS
+    while (($(e2e_ev_count "$trace" "$id") < n)); do
+        ((SECONDS - start < limit)) || fail "event $id (x$n) expected within ${limit}s; the service wrote: $(avs_events_json "$trace" | jq -s -c '[.[].id]')"
+        sleep 0.2
+    done
+}
+
+e2e_svc_events() {
+    avs_events_json "$1" | jq -s . >"$2"
+}

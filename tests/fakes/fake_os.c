@@ -22,6 +22,7 @@ struct fkey {
     char *path;
     int fail; /* AVS_E* returned by open, or 0 */
     int deleted;
+    int link; /* a registry symbolic link (REG_LINK): avs_os_reg_create refuses it */
     uint64_t written; /* last-write time: the fake clock's tick of the last change */
     size_t reads;     /* avs_os_reg_value calls on this key (fake_reg_value_reads) */
     struct fvalue *values;
@@ -38,6 +39,8 @@ static struct {
     struct fkey *keys;
     size_t n_keys;
     int open_handles;
+    int write_fail; /* AVS_E* returned by avs_os_reg_create, or 0 */
+    size_t writes;  /* successful value writes, for tests */
     uint64_t clock; /* ticks once per registry change: last-write times are distinct and ordered */
 } M;
 
@@ -327,6 +330,88 @@ void avs_os_reg_close(avs_os_key *key)
     M.open_handles--;
     free(key->path);
     free(key);
+}
+
+/* ---------------------------------------------------------------- registry writes */
+
+void fake_reg_link(const char *path)
+{
+    make_key(AVS_HKLM, AVS_VIEW_64, path)->link = 1;
+}
+
+void fake_reg_fail_write(int err)
+{
+    M.write_fail = err;
+}
+
+size_t fake_reg_writes(void)
+{
+    return M.writes;
+}
+
+int avs_os_reg_create(avs_os_key **out, const char *path)
+{
+    static const char root[] = "SOFTWARE\\AvSwap";
+    size_t n = sizeof root - 1;
+    *out = NULL;
+    if (!path || strncasecmp(path, root, n) != 0 || (path[n] && path[n] != '\\'))
+        return AVS_EINVAL;
+    if (M.write_fail)
+        return M.write_fail;
+    /* As win32/reg.c: every component from SOFTWARE\AvSwap down is checked before use. */
+    char *p = fake_xstrdup(path);
+    int rc = 0;
+    for (size_t i = n; rc == 0; i++) {
+        if (p[i] != '\\' && p[i] != '\0')
+            continue;
+        char c = p[i];
+        p[i] = '\0';
+        struct fkey *k = find_key(AVS_HKLM, AVS_VIEW_64, p);
+        if (k && k->link)
+            rc = AVS_EUNSAFE;
+        p[i] = c;
+        if (!c)
+            break;
+    }
+    free(p);
+    if (rc)
+        return rc;
+    make_key(AVS_HKLM, AVS_VIEW_64, path);
+    return open_path(out, AVS_HKLM, path, AVS_VIEW_64);
+}
+
+int avs_os_reg_set_string(avs_os_key *key, const char *name, const char *value)
+{
+    if (!key || !name || !value)
+        return AVS_EINVAL;
+    fake_reg_set_sz(key->root, key->view, key->path, name, value);
+    M.writes++;
+    return 0;
+}
+
+int avs_os_reg_set_dword(avs_os_key *key, const char *name, uint32_t value)
+{
+    if (!key || !name)
+        return AVS_EINVAL;
+    fake_reg_set_dword(key->root, key->view, key->path, name, value);
+    M.writes++;
+    return 0;
+}
+
+int avs_os_reg_delete_value(avs_os_key *key, const char *name)
+{
+    struct fkey *k = key ? find_key(key->root, key->view, key->path) : NULL;
+    if (!k || !name)
+        return AVS_EINVAL;
+    for (size_t i = 0; i < k->n_values; i++) {
+        if (strcasecmp(k->values[i].name, name) != 0)
+            continue;
+        free(k->values[i].name);
+        free(k->values[i].data);
+        k->values[i] = k->values[--k->n_values];
+        return 0;
+    }
+    return 0;
 }
 
 void fake_uninstall_add(enum avs_reg_view view, const char *sid, const char *key_name,

@@ -34,6 +34,14 @@ void fake_reg_touch(enum avs_reg_root root, enum avs_reg_view view, const char *
 /* How many times a value of PATH was read (avs_os_reg_value): 0 proves a key was not read. */
 size_t fake_reg_value_reads(enum avs_reg_root root, enum avs_reg_view view, const char *path);
 
+/* Registry writes (avs_os_reg_create & co.): HKLM\PATH (64-bit view) is a registry symbolic
+ * link from now on, so avs_os_reg_create through it fails with AVS_EUNSAFE. */
+void fake_reg_link(const char *path);
+/* Every later avs_os_reg_create fails with ERR (0 restores): e.g. AVS_EACCES, not elevated. */
+void fake_reg_fail_write(int err);
+/* How many values avs_os_reg_set_* wrote since the last reset. */
+size_t fake_reg_writes(void);
+
 /* Convenience: an Uninstall entry under HKLM (VIEW) or, with SID, under HKU\SID.
  * VERSION and PUBLISHER may be NULL. WINDOWS_INSTALLER sets WindowsInstaller=1. */
 void fake_uninstall_add(enum avs_reg_view view, const char *sid, const char *key_name,
