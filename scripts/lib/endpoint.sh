@@ -28,7 +28,9 @@ AVS_FX_DIR=$AVS_REPO/tests/fixtures
 AVS_FX_TRICKY_NAME=$'Kaspersky Anti-Virus "Pro"\tÉdition ünïcødé 日本 ✓ C:\\KAV'
 AVS_FX_UNINST=SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Uninstall
 
-avs_fixtures_build() {
+avs_fixtures_build() { avs_locked fixtures _avs_fixtures_build; }
+
+_avs_fixtures_build() {
     local out src
     [[ -n ${AVS_WORK:-} ]] || avs_die "avs_fixtures_build: call avs_workdir_init first"
     out=$AVS_WORK/fixtures
@@ -74,7 +76,9 @@ avs_fixtures_build() {
 #                           kaspersky  C=RU, L=Moscow, O=AO Kaspersky Lab   (a catalog signer)
 #                           kaspersky-zao  C=RU, O=Kaspersky Lab ZAO        (an older one)
 #                           contoso    C=US, O=Contoso Ltd                  (not a vendor signer)
-avs_fx_certs() {
+avs_fx_certs() { avs_locked certs _avs_fx_certs; }
+
+_avs_fx_certs() {
     local d=$AVS_WORK/certs who subj
     if [[ -f $d/.made ]]; then
         printf '%s\n' "$d"
@@ -226,7 +230,7 @@ make_endpoint() {
 
     # .reg strings: backslash and quote escaped.
     local e_kfree=${kfree//\\/\\\\} e_kpm=${kpm//\\/\\\\} e_contoso=${contoso//\\/\\\\}
-    _avs_reg_import "$prefix" "$AVS_WORK/endpoint.reg" <<EOF
+    _avs_reg_import "$prefix" "${prefix%/}.endpoint.reg" <<EOF
 Windows Registry Editor Version 5.00
 
 $(_avs_kfree_reg "$e_kfree")
@@ -343,8 +347,13 @@ AVS_FX_KES_PASSWORD='Zq7-e2e-Hunter2-pw'
 AVS_FX_PWNED='C:\pwned.txt'
 
 avs_remediation_fixtures_build() {
-    local out q='`'
-    out=$(avs_fixtures_build)
+    local out
+    out=$(avs_fixtures_build) || avs_die "cannot build the fixtures"
+    avs_locked fixtures-remediation _avs_remediation_fixtures_build "$out"
+}
+
+_avs_remediation_fixtures_build() {
+    local out=$1 q='`'
     if [[ -f $out/.built-remediation ]]; then
         printf '%s\n' "$out"
         return 0
@@ -397,7 +406,7 @@ make_remediable_endpoint() {
     cp "$fx/fixturesvc.exe" "$prefix/drive_c/Program Files (x86)/Kaspersky Lab/Kaspersky Free 21.3/avp.exe"
     cp "$fx/fixturesvc.exe" "$prefix/drive_c/Program Files/Windows Defender/MsMpEng.exe"
     local e_kfree=${kfree//\\/\\\\}
-    _avs_reg_import "$prefix" "$AVS_WORK/remediable.reg" <<EOF2
+    _avs_reg_import "$prefix" "${prefix%/}.remediable.reg" <<EOF2
 Windows Registry Editor Version 5.00
 
 $(_avs_kfree_reg "$e_kfree")

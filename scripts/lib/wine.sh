@@ -11,6 +11,7 @@
 #   avs_prefix_remove PREFIX     stop, then delete
 #   avs_tools_dir                directory with runexit.exe, fmtmsg.exe, regraw.exe
 #   avs_winpath PATH             the Windows (Z:) path of a Linux path
+#   avs_locked NAME FN ARGS...   FN ARGS under the exclusive lock NAME of the scratch dir
 #
 # Environment (all optional):
 #   AVS_WINE_TEMPLATE  where the booted template prefix is cached (default build/wine-template)
@@ -51,6 +52,21 @@ avs_workdir_init() {
         AVS_WORK_OWNED=1
     fi
     mkdir -p "$AVS_WORK"
+}
+
+# avs_locked NAME FN ARGS...: runs FN ARGS in a subshell holding the exclusive lock
+# $AVS_WORK/.lock-NAME, so concurrent tests (tests/e2e/run --jobs) build a shared fixture once
+# and the others wait for it. FN runs with the lock's descriptor closed (bash keeps its own copy,
+# close-on-exec): a wineserver started inside must not inherit the lock and hold it for its life.
+# FN's variables do not reach the caller; it reports through stdout and its exit status.
+avs_locked() {
+    local name=$1
+    shift
+    [[ -n ${AVS_WORK:-} ]] || avs_die "avs_locked: call avs_workdir_init first"
+    (
+        flock 9 || avs_die "cannot take the lock $AVS_WORK/.lock-$name"
+        "$@" 9>&-
+    ) 9>"$AVS_WORK/.lock-$name"
 }
 
 avs_winpath() {

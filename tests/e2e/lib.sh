@@ -8,13 +8,31 @@
 #                                   clean, remnant (scan tests); remediable, remediable-pwd,
 #                                   remediable-slow (copy them: scripts/lib/endpoint.sh)
 #   e2e_prefix_copy KIND NAME       a private copy for a test that changes the machine
+#
+# Tests run concurrently (tests/e2e/run --jobs): the tests of one t_*.sh file run one after
+# another, in order, unless the file calls `e2e_independent` (then each test may run beside any
+# other). What files share is built under a lock (avs_locked): the prefixes of each KIND, the
+# cached scans, the fixtures. A KIND is built once into pfx-KIND and never run in; the shared
+# prefix tests run in is run-KIND, a copy of it, and private copies come from pfx-KIND too, so
+# copying never has to stop a wineserver that another test is using. A test names its files
+# after itself ($E2E_RES/NAME-..., $AVS_WORK/own-NAME) and waits for states, not for times.
 #   e2e_scan NAME KIND ARGS...      avswap.exe ARGS in prefix KIND with the Event Log trace,
 #                                   cached as $E2E_RES/NAME.{out,err,code,events}
 #   e2e_run BASE PREFIX ARGS...     the same, uncached and without the trace
 
 E2E_TESTS=()
+E2E_TEST_FILE=()   # index of the file that registered each test (tests/e2e/run)
+E2E_INDEPENDENT=() # per file: 1 when its tests may run concurrently with each other
+E2E_FILE_NO=0
 
-e2e_test() { E2E_TESTS+=("$1:$2"); }
+e2e_test() {
+    E2E_TESTS+=("$1:$2")
+    E2E_TEST_FILE+=("$E2E_FILE_NO")
+}
+
+# Called at the top of a t_*.sh file whose tests share nothing but what lib.sh shares safely
+# (each makes its own prefix copy and names its files after itself): they may run at once.
+e2e_independent() { E2E_INDEPENDENT[E2E_FILE_NO]=1; }
 
 fail() {
     printf '%s\n' "$*" >"$E2E_REASON"
@@ -86,17 +104,41 @@ _e2e_make() {
     mv -T -- "$dest.tmp" "$dest"
 }
 
-e2e_prefix() {
+# The pristine prefix of KIND (built once, stopped, never run in).
+_e2e_pristine() {
     local dest=$AVS_WORK/pfx-$1
-    [[ -f $dest/.avs-ready ]] || _e2e_make "$1" "$dest"
+    [[ -f $dest/.avs-ready ]] || avs_locked "pfx-$1" _e2e_make_once "$1" "$dest" ||
+        fail "cannot make the $1 prefix"
+    printf '%s\n' "$dest"
+}
+
+_e2e_make_once() { [[ -f $2/.avs-ready ]] || _e2e_make "$1" "$2"; }
+
+_e2e_copy_once() {
+    local src=$1 dest=$2
+    [[ ! -f $dest/.avs-ready ]] || return 0
+    rm -rf -- "$dest.tmp"
+    cp -a -- "$src" "$dest.tmp"
+    mv -T -- "$dest.tmp" "$dest"
+}
+
+e2e_prefix() {
+    local src dest=$AVS_WORK/run-$1
+    if [[ ! -f $dest/.avs-ready ]]; then
+        src=$(_e2e_pristine "$1")
+        avs_locked "run-$1" _e2e_copy_once "$src" "$dest" || fail "cannot copy the $1 prefix"
+    fi
     printf '%s\n' "$dest"
 }
 
 e2e_prefix_copy() {
-    local dest=$AVS_WORK/own-$2
-    avs_wine_stop "$(e2e_prefix "$1")"
+    local src dest=$AVS_WORK/own-$2
+    src=$(_e2e_pristine "$1")
     rm -rf -- "$dest"
-    cp -a -- "$(e2e_prefix "$1")" "$dest"
+    cp -a -- "$src" "$dest"
+    # The runner deletes it when the unit that made it ends (unless --keep): ~700 MB each,
+    # deleted while other tests run rather than all at the end.
+    [[ -z ${E2E_UNIT_PREFIXES:-} ]] || printf '%s\n' "$dest" >>"$E2E_UNIT_PREFIXES"
     printf '%s\n' "$dest"
 }
 
@@ -124,14 +166,24 @@ e2e_scan() {
     shift 2
     base=$E2E_RES/$name
     if [[ ! -f $base.code ]]; then
-        E2E_WINEDEBUG=$AVS_EVENT_WINEDEBUG e2e_run "$base.tmp" "$(e2e_prefix "$kind")" "$@"
+        avs_locked "scan-$name" _e2e_scan_once "$base" "$(e2e_prefix "$kind")" "$@" ||
+            fail "scan $name failed to run"
+    fi
+    printf '%s\n' "$base"
+}
+
+_e2e_scan_once() {
+    local base=$1 prefix=$2
+    shift 2
+    if [[ ! -f $base.code ]]; then
+        E2E_WINEDEBUG=$AVS_EVENT_WINEDEBUG e2e_run "$base.tmp" "$prefix" "$@"
         avs_events_json "$base.tmp.err" >"$base.tmp.events"
         # The program's own stderr, without Wine's trace lines.
         grep -a -v -E '^([0-9a-f]+:)?(fixme|warn|trace|err):' "$base.tmp.err" >"$base.tmp.stderr" || true
+        # .code last: its presence says the result is complete.
         for ext in out err stderr events code; do mv -f -- "$base.tmp.$ext" "$base.$ext"; done
         rm -f -- "$base.tmp.raw"
     fi
-    printf '%s\n' "$base"
 }
 
 # Fails unless scan result BASE exited with CODE.
@@ -314,12 +366,17 @@ e2e_test_exe() {
     local dir=${AVS_TEST_DIST:-$AVS_REPO/build/mingw-test}
     if [[ ! -f $dir/avswap.exe ]]; then
         [[ $dir == "$AVS_REPO/build/mingw-test" ]] || fail "no avswap.exe in AVS_TEST_DIST=$dir"
-        (cd "$AVS_REPO" && cmake --preset mingw-test >/dev/null &&
-            cmake --build build/mingw-test --target avswap >/dev/null) >&2 ||
+        avs_locked test-build _e2e_build_test_exe "$dir" ||
             fail "cannot build the test build (cmake --preset mingw-test)"
     fi
     grep -a -q AVS_TEST_STOP "$dir/avswap.exe" || fail "$dir/avswap.exe has no test hooks"
     printf '%s\n' "$dir/avswap.exe"
+}
+
+_e2e_build_test_exe() {
+    [[ ! -f $1/avswap.exe ]] || return 0
+    (cd "$AVS_REPO" && cmake --preset mingw-test >/dev/null &&
+        cmake --build build/mingw-test --target avswap >/dev/null) >&2
 }
 
 e2e_wait_marker() {

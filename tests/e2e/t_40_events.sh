@@ -74,32 +74,52 @@ e2e_test events-severity-matches-mc t_events_severity_matches_mc
 
 t_message_table_formats() {
     # fmtmsg.exe formats every ID of the .mc from avswapmsg.dll's message table: each insertion
-    # string lands where the .mc puts it, no %N is left, and the text is the .mc's text.
-    local pfx exe fmt msg n args i out expected
+    # string lands where the .mc puts it, no %N is left, and the text is the .mc's text. One
+    # fmtmsg --batch run formats them all (a Wine process per message took minutes).
+    local pfx exe fmt msg n args i out expected id batch rc=0
     pfx=$(e2e_prefix clean)
     exe=$(avs_winpath "$AVS_DIST/avswapmsg.dll")
     fmt=$(avs_winpath "$E2E_TOOLS/fmtmsg.exe")
     mc_messages >"$E2E_RES/mc.lines"
     [[ -s $E2E_RES/mc.lines ]] || fail "no messages parsed from win32/avs_messages.mc"
+    batch=$E2E_RES/fmt-batch.txt
+    : >"$batch"
     while IFS= read -r msg; do
         n=$(jq -r '[.text | scan("%([1-9][0-9]?)") | .[0] | tonumber] | max // 0' <<<"$msg")
-        args=()
+        args=("$(jq -r .full <<<"$msg")")
         for ((i = 1; i <= n; i++)); do args+=("arg$i-Ünï"); done
-        out=$E2E_RES/fmt-$(jq -r .id <<<"$msg")
-        AVS_WINEDEBUG=-all avs_wine "$pfx" "$fmt" "$exe" "$(jq -r .full <<<"$msg")" "${args[@]}" \
-            >"$out" 2>"$out.err" || fail "fmtmsg $(jq -r .id <<<"$msg") failed: $(head -c 300 "$out.err")"
-        [[ -s $out ]] || fail "message $(jq -r .id <<<"$msg") formats empty"
-        grep -q -E '%[0-9]' "$out" && fail "message $(jq -r .id <<<"$msg") has an unsubstituted %N"
-        grep -q -F '{missing}' "$out" && fail "message $(jq -r .id <<<"$msg") wants more strings than the .mc shows"
+        (IFS=$'\t'; printf '%s\n' "${args[*]}") >>"$batch"
+    done <"$E2E_RES/mc.lines"
+    AVS_WINEDEBUG=-all avs_wine "$pfx" "$fmt" "$exe" --batch "$(avs_winpath "$batch")" \
+        >"$E2E_RES/fmt-batch.out" 2>"$E2E_RES/fmt-batch.err" || rc=$?
+    [[ $rc -eq 0 ]] || fail "fmtmsg --batch failed ($rc): $(head -c 300 "$E2E_RES/fmt-batch.err")"
+    # One file per message, named by its .mc ID, from the records "<RS>FULL-ID\n TEXT".
+    perl -e '
+        my ($dir, $in, $map) = @ARGV;
+        my %id; open(my $m, "<", $map) or die; while (<$m>) { /"id":(\d+),"full":(\d+)/ and $id{$2} = $1 } close $m;
+        local $/; open(my $f, "<", $in) or die; my $all = <$f>; close $f;
+        for my $rec (split /\x1e/, $all) {
+            next unless length $rec;
+            my ($full, $text) = $rec =~ /\A(\d+)\n(.*)\z/s or die "bad record\n";
+            open(my $o, ">", "$dir/fmt-$id{$full}") or die; print $o $text; close $o;
+        }
+    ' "$E2E_RES" "$E2E_RES/fmt-batch.out" "$E2E_RES/mc.lines" || fail "fmtmsg --batch output is not one record per message"
+    while IFS= read -r msg; do
+        id=$(jq -r .id <<<"$msg")
+        n=$(jq -r '[.text | scan("%([1-9][0-9]?)") | .[0] | tonumber] | max // 0' <<<"$msg")
+        out=$E2E_RES/fmt-$id
+        [[ -s $out ]] || fail "message $id formats empty"
+        grep -q -E '%[0-9]' "$out" && fail "message $id has an unsubstituted %N"
+        grep -q -F '{missing}' "$out" && fail "message $id wants more strings than the .mc shows"
         for ((i = 1; i <= n; i++)); do
-            grep -q -F "arg$i-Ünï" "$out" || fail "message $(jq -r .id <<<"$msg") lacks insertion string $i"
+            grep -q -F "arg$i-Ünï" "$out" || fail "message $id lacks insertion string $i"
         done
         # The .mc text with %n as line breaks and %N substituted; compare ignoring CR and the
         # line breaks windmc keeps at the end of each source line.
         expected=$(jq -r '.text' <<<"$msg" | perl -pe 's/%([1-9][0-9]?)/arg$1-Ünï/g; s/%n/\n/g' |
             tr -d '\r\n')
         [[ $(tr -d '\r\n' <"$out") == "$expected" ]] ||
-            fail "message $(jq -r .id <<<"$msg") text differs from the .mc: $(tr -d '\r' <"$out" | head -c 300)"
+            fail "message $id text differs from the .mc: $(tr -d '\r' <"$out" | head -c 300)"
     done <"$E2E_RES/mc.lines"
     return 0
 }

@@ -19,6 +19,9 @@
 #   kill   kill -9 of avswap.exe alone (a crash: Windows and its services go on)
 #   power  wineserver -k: every process of the machine ends (a power cut), then a restart
 # A waited-for state is bounded by E2E_KILL_WAIT seconds (default 240: Wine under load is slow).
+# Each case works on its own copy of the endpoint and names its files after itself, so the cases
+# may run at the same time (tests/e2e/run --jobs).
+e2e_independent
 
 # The Linux PIDs of PREFIX's Wine processes whose program (argv[0]) ends with NAME.
 e2e_wine_pids() {
