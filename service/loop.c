@@ -21,6 +21,8 @@
 
 /* Heartbeat while a stop waits for the engine: well inside the wait hint. */
 #define STOP_BEAT_MS 2000u
+/* A restart Windows refused as busy inside the window is asked for again after this. */
+#define REBOOT_RETRY_MS (15u * 60u * 1000u)
 
 struct loop {
     struct avs_svc *svc;
@@ -159,7 +161,11 @@ static void plan_reboot(struct loop *l)
                                         AVS_REBOOT_GRACE_S);
         if (err)
             fault(AVS_EV_SVC_REBOOT_FAILED, "InitiateShutdown", err);
-        else
+        /* Another shutdown under way, or users' sessions in the way: ask again later; the
+         * timer re-reads the window, so a window that has closed meanwhile waits for the next. */
+        if (err == AVS_EBUSY)
+            arm(l->reboot_timer, REBOOT_RETRY_MS);
+        else if (!err)
             event2(AVS_EV_SVC_REBOOT_SCHEDULED, grace, win);
         return;
     }
