@@ -34,19 +34,26 @@ int avs_dpapi_file_read(unsigned char **out, size_t *out_len, const char *path, 
     *out = NULL;
     *out_len = 0;
     int rc = avs_os_file_read_all(&blob, &blob_len, path, 64 * 1024);
-    if (!rc && blob_len == 0)
+    if (rc)
+        goto done;
+    if (blob_len == 0) {
         rc = AVS_EFORMAT;
-    if (!rc)
-        rc = avs_os_dpapi_unprotect(&plain, &plain_len, blob, blob_len);
-    if (!rc && (plain_len < TAG_LEN || memcmp(plain, tag, TAG_LEN) != 0))
-        rc = AVS_EFORMAT;
-    if (!rc && !(data = malloc(plain_len - TAG_LEN + 1)))
-        rc = AVS_ENOMEM;
-    if (!rc) {
-        memcpy(data, plain + TAG_LEN, plain_len - TAG_LEN);
-        *out = data;
-        *out_len = plain_len - TAG_LEN;
+        goto done;
     }
+    if ((rc = avs_os_dpapi_unprotect(&plain, &plain_len, blob, blob_len)))
+        goto done;
+    if (plain_len < TAG_LEN || memcmp(plain, tag, TAG_LEN) != 0) {
+        rc = AVS_EFORMAT;
+        goto done;
+    }
+    if (!(data = malloc(plain_len - TAG_LEN + 1))) {
+        rc = AVS_ENOMEM;
+        goto done;
+    }
+    memcpy(data, plain + TAG_LEN, plain_len - TAG_LEN);
+    *out = data;
+    *out_len = plain_len - TAG_LEN;
+done:
     if (plain) {
         avs_os_secure_zero(plain, plain_len);
         free(plain);
