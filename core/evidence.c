@@ -6,14 +6,13 @@
 #include <string.h>
 
 #include "buf.h"
+#include "dpapi_file.h"
 #include "error.h"
 #include "evxml.h"
 #include "os.h"
 
-/* The plaintext inside the DPAPI blob: a tag, then the key. The tag tells a damaged or foreign
- * blob that DPAPI happened to open from a key. */
+/* The tag before the key inside the DPAPI blob (dpapi_file.h). */
 static const char KEY_TAG[8] = {'A', 'V', 'S', 'K', 'E', 'Y', '1', 0};
-#define KEY_PLAIN_LEN (sizeof KEY_TAG + AVS_EVKEY_LEN)
 
 static char *join(const char *a, const char *b)
 {
@@ -25,50 +24,36 @@ static char *join(const char *a, const char *b)
 int avs_evidence_key_load(unsigned char key[AVS_EVKEY_LEN], const char *data_dir)
 {
     char *path = join(data_dir, AVS_EVKEY_NAME);
-    char *blob = NULL;
     unsigned char *plain = NULL;
-    size_t blob_len = 0, plain_len = 0;
-    int rc = path ? 0 : AVS_ENOMEM;
-    if (!rc)
-        rc = avs_os_file_read_all(&blob, &blob_len, path, 64 * 1024);
-    if (!rc && blob_len == 0)
+    size_t plain_len = 0;
+    int rc = path ? avs_dpapi_file_read(&plain, &plain_len, path, KEY_TAG) : AVS_ENOMEM;
+    if (!rc && plain_len != AVS_EVKEY_LEN)
         rc = AVS_EFORMAT;
     if (!rc)
-        rc = avs_os_dpapi_unprotect(&plain, &plain_len, blob, blob_len);
-    if (!rc && (plain_len != KEY_PLAIN_LEN || memcmp(plain, KEY_TAG, sizeof KEY_TAG) != 0))
-        rc = AVS_EFORMAT;
-    if (!rc)
-        memcpy(key, plain + sizeof KEY_TAG, AVS_EVKEY_LEN);
+        memcpy(key, plain, AVS_EVKEY_LEN);
     if (plain) {
         avs_os_secure_zero(plain, plain_len);
         free(plain);
     }
-    free(blob);
     free(path);
     return rc;
 }
 
 int avs_evidence_key_create(unsigned char key[AVS_EVKEY_LEN], const char *data_dir)
 {
-    unsigned char plain[KEY_PLAIN_LEN];
-    unsigned char *blob = NULL;
-    size_t blob_len = 0;
+    unsigned char fresh[AVS_EVKEY_LEN];
     struct avs_os_path_facts facts;
     char *path = join(data_dir, AVS_EVKEY_NAME);
     int rc = path ? avs_os_path_facts(&facts, path) : AVS_ENOMEM;
     if (!rc && facts.exists)
         rc = AVS_EUNSAFE; /* never overwrite a key: the journal it signed would stop verifying */
-    memcpy(plain, KEY_TAG, sizeof KEY_TAG);
     if (!rc)
-        rc = avs_os_random(plain + sizeof KEY_TAG, AVS_EVKEY_LEN);
+        rc = avs_os_random(fresh, sizeof fresh);
     if (!rc)
-        rc = avs_os_dpapi_protect(&blob, &blob_len, plain, sizeof plain);
+        rc = avs_dpapi_file_write(path, KEY_TAG, fresh, sizeof fresh);
     if (!rc)
-        rc = avs_os_file_write_atomic(path, blob, blob_len);
-    if (!rc)
-        memcpy(key, plain + sizeof KEY_TAG, AVS_EVKEY_LEN);
-    avs_os_secure_zero(plain, sizeof plain);
-    free(blob);
+        memcpy(key, fresh, AVS_EVKEY_LEN);
+    avs_os_secure_zero(fresh, sizeof fresh);
     free(path);
     return rc;
 }

@@ -5,11 +5,11 @@
 #include <string.h>
 
 #include "buf.h"
+#include "dpapi_file.h"
 #include "remediate.h"
 #include "secret.h"
 
-/* The plaintext inside the blob: a tag, then the password. The tag tells a blob of another
- * kind (the evidence key's, one from a later version) that DPAPI happened to open. */
+/* The tag before the password inside the DPAPI blob (dpapi_file.h). */
 static const char TAG[8] = {'A', 'V', 'S', 'P', 'W', 'D', '1', 0};
 
 static int data_dir(char **out)
@@ -41,27 +41,14 @@ int avs_machine_secret_path(char **out)
 int avs_machine_secret_set(const char *password)
 {
     char *dir = NULL, *path = NULL;
-    unsigned char *plain = NULL, *blob = NULL;
-    size_t n = password ? strlen(password) : 0, blob_len = 0;
+    size_t n = password ? strlen(password) : 0;
     int rc = n && n <= AVS_SECRET_MAX ? data_dir(&dir) : AVS_EINVAL;
     if (!rc)
         rc = avs_os_mkdir_protected(dir);
     if (!rc)
         rc = avs_machine_secret_path(&path);
-    if (!rc && !(plain = malloc(sizeof TAG + n)))
-        rc = AVS_ENOMEM;
-    if (!rc) {
-        memcpy(plain, TAG, sizeof TAG);
-        memcpy(plain + sizeof TAG, password, n);
-        rc = avs_os_dpapi_protect(&blob, &blob_len, plain, sizeof TAG + n);
-    }
     if (!rc)
-        rc = avs_os_file_write_atomic(path, blob, blob_len);
-    if (plain) {
-        avs_os_secure_zero(plain, sizeof TAG + n);
-        free(plain);
-    }
-    free(blob);
+        rc = avs_dpapi_file_write(path, TAG, password, n);
     free(path);
     free(dir);
     return rc;
@@ -69,28 +56,20 @@ int avs_machine_secret_set(const char *password)
 
 int avs_machine_secret_get(char **out)
 {
-    char *path = NULL, *blob = NULL;
+    char *path = NULL;
     unsigned char *plain = NULL;
-    size_t blob_len = 0, plain_len = 0;
+    size_t plain_len = 0;
+    const char *why = NULL;
     *out = NULL;
     int rc = avs_machine_secret_path(&path);
     if (!rc)
-        rc = avs_os_file_read_all(&blob, &blob_len, path, 64 * 1024);
-    if (!rc && blob_len == 0)
-        rc = AVS_EFORMAT;
+        rc = avs_dpapi_file_read(&plain, &plain_len, path, TAG);
     if (!rc)
-        rc = avs_os_dpapi_unprotect(&plain, &plain_len, blob, blob_len);
-    if (!rc && (plain_len <= sizeof TAG || memcmp(plain, TAG, sizeof TAG) != 0))
-        rc = AVS_EFORMAT;
-    if (!rc) {
-        const char *why = NULL;
-        rc = avs_secret_parse(out, &why, (const char *)plain + sizeof TAG, plain_len - sizeof TAG);
-    }
+        rc = avs_secret_parse(out, &why, (const char *)plain, plain_len);
     if (plain) {
         avs_os_secure_zero(plain, plain_len);
         free(plain);
     }
-    free(blob);
     free(path);
     return rc;
 }
