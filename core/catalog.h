@@ -33,6 +33,7 @@ struct avs_cat_product {
     char *login_property; /* MSI property that takes the login name (`--login`, not a secret)
                              along with the password; NULL when none */
     int builtin; /* 1: prohibited by the built-in catalog; no file can drop it (docs/CATALOG.md) */
+    int user_removal; /* 1: the service may remove a per-user MSI install as its user (peruser.h) */
 };
 
 struct avs_cat_component {

@@ -367,6 +367,14 @@ static int product_key(struct parser *p, const char *k, const char *v)
                 return fail(p, "'%s' is both the login-property and a password-property", v);
         return set_string(p, &x->login_property, 1u << 12, k, v);
     }
+    if (strcmp(k, "user-removal") == 0) {
+        /* Default no: a per-user product is reported, never acted on, unless an admin says so. */
+        if ((rc = once(p, 1u << 13, k)) != 0)
+            return rc;
+        if (parse_yesno(&x->user_removal, v))
+            return fail(p, "user-removal '%s' is not yes or no", v);
+        return 0;
+    }
     return fail(p, "unknown key '%s' in a [product] section", k);
 }
 

@@ -327,6 +327,24 @@ int avs_os_msi_installed(int *out, const char *code);
  * TIMEOUT_MS passes (then AVS_ETIMEDOUT). *out_exit receives the exit code. */
 int avs_os_process_run(int *out_exit, const char *app, const char *cmdline, uint32_t timeout_ms);
 
+/* Per-user removal (core/peruser.h) as the user logged on with SID, never with the caller's
+ * rights. avs_os_user_token_get() finds that user's logged-on session (WTSEnumerateSessionsW) and
+ * takes its token (WTSQueryUserToken, which needs SYSTEM): AVS_ENOENT when the user has no
+ * session or no token can be had (Wine: always), AVS_EUNSAFE when the token is elevated
+ * (TokenElevationTypeFull): AvSwap never runs a program elevated for a user, nor takes a linked
+ * token. Free with avs_os_user_token_free(). */
+typedef struct avs_os_user_token avs_os_user_token;
+int avs_os_user_token_get(avs_os_user_token **out, const char *sid);
+void avs_os_user_token_free(avs_os_user_token *t);
+
+/* Runs %SystemRoot%\System32\EXE (a file name, e.g. "msiexec.exe", never a path) with the
+ * complete command line CMDLINE (argv[0] included, quoted by core/cmdline.h) as T's user
+ * (CreateProcessAsUserW) on the desktop winsta0\default with the user's environment block
+ * (CreateEnvironmentBlock), in a job object killed after TIMEOUT_MS (then AVS_ETIMEDOUT).
+ * *out_exit receives the exit code. */
+int avs_os_user_run(int *out_exit, avs_os_user_token *t, const char *exe, const char *cmdline,
+                    uint32_t timeout_ms);
+
 /* The state of service NAME (AVS_ENOENT when it does not exist) and whether it may be started
  * at all (its start type is not SERVICE_DISABLED). */
 int avs_os_service_query(enum avs_svc_state *out_state, int *out_startable, const char *name);

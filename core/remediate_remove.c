@@ -183,6 +183,13 @@ int avs_rem_removable(struct rctx *c, const struct avs_finding *f, const char **
         *why = "it is an approved product or the replacement, which AvSwap never removes";
         return 0;
     }
+    /* Installed for one user: the elevated engine never acts on it; only the service may, as
+     * that user, when the catalog allows it (core/peruser.h). */
+    if (f->uninstall == AVS_UNINSTALL_MSI && f->user_sid) {
+        *why = "it is installed for one user only: AvSwap never removes it elevated; the service "
+               "removes it as that user when the catalog allows it (user-removal)";
+        return 0;
+    }
     if (f->uninstall == AVS_UNINSTALL_MSI)
         return 1;
     if (f->uninstall == AVS_UNINSTALL_NONE) {

@@ -11,6 +11,7 @@
 #include "catalog.h"
 #include "exitcode.h"
 #include "machine_secret.h"
+#include "peruser.h"
 #include "policy.h"
 #include "remediate.h"
 #include "secret.h"
@@ -142,6 +143,11 @@ static void enforce(struct avs_svc_run *r, const struct avs_policy *pol,
             r->installer_busy = 1;
     }
     if (!r->engine_busy) {
+        /* After the per-machine work: per-user installs, as their user or reported (1011/1012).
+         * They stay counted in Findings as the engine reported them. */
+        struct avs_pu_summary pu;
+        if (avs_peruser_pass(&pu, cat, AVS_PU_TIMEOUT_MS) != 0)
+            fault("per-user products", avs_strerror(AVS_ENOMEM));
         (void)avs_state_record_run(&res);
         (void)avs_state_set_string(AVS_STATE_LAST_MODE, "enforce");
         (void)avs_state_set_dword(AVS_STATE_RUN_PENDING, r->reboot_required);

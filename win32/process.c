@@ -86,7 +86,7 @@ static int app_dir(wchar_t **out, const wchar_t *app)
     return 0;
 }
 
-static int make_job(HANDLE *out)
+int avs_win32_job_create(HANDLE *out)
 {
     *out = NULL;
     HANDLE job = CreateJobObjectW(NULL, NULL);
@@ -118,7 +118,7 @@ static DWORD remaining(uint32_t timeout_ms, ULONGLONG start)
 }
 
 /* Waits until no process of JOB is left, or TIMEOUT_MS since START has passed. */
-static int wait_tree(HANDLE job, uint32_t timeout_ms, ULONGLONG start)
+int avs_win32_job_wait(HANDLE job, DWORD timeout_ms, ULONGLONG start)
 {
     for (;;) {
         JOBOBJECT_BASIC_ACCOUNTING_INFORMATION acct;
@@ -158,7 +158,7 @@ static int run(int *out_exit, const char *app, const char *cmdline, uint32_t tim
         err = AVS_ETOOBIG;
         goto done;
     }
-    if ((err = make_job(&job)))
+    if ((err = avs_win32_job_create(&job)))
         goto done;
 
     STARTUPINFOW si;
@@ -194,7 +194,7 @@ static int run(int *out_exit, const char *app, const char *cmdline, uint32_t tim
     held = NULL;
     DWORD w = WaitForSingleObject(pi.hProcess, timeout_ms);
     if (w == WAIT_OBJECT_0)
-        err = wait_tree(job, timeout_ms, start);
+        err = avs_win32_job_wait(job, timeout_ms, start);
     else
         err = w == WAIT_TIMEOUT ? AVS_ETIMEDOUT : avs_win32_last_error();
     if (err) {

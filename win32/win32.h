@@ -76,4 +76,12 @@ void avs_win32_privilege_restore(HANDLE token, const TOKEN_PRIVILEGES *prev);
  * Implemented in identity.c; eventlog.c attaches the SID to every event. */
 int avs_win32_token_user(TOKEN_USER **out);
 
+/* A job object that kills its processes when its last handle closes or one crashes
+ * (process.c); close it with CloseHandle. */
+int avs_win32_job_create(HANDLE *out);
+
+/* Waits until no process of JOB is left, or TIMEOUT_MS since START (GetTickCount64) has passed:
+ * then AVS_ETIMEDOUT. */
+int avs_win32_job_wait(HANDLE job, DWORD timeout_ms, ULONGLONG start);
+
 #endif

@@ -2,6 +2,7 @@
  * machines tests build are small, and simple code is easier to trust as a test oracle. */
 #include "fake_internal.h"
 #include "fake_os.h"
+#include "fake_session.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -67,6 +68,7 @@ char *fake_xstrdup(const char *s)
 
 void fake_os_reset(void)
 {
+    fake_session_reset();
     for (size_t i = 0; i < M.n_keys; i++) {
         for (size_t j = 0; j < M.keys[i].n_values; j++) {
             free(M.keys[i].values[j].name);
