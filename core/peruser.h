@@ -36,6 +36,11 @@ enum avs_pu_action {
 enum avs_pu_action avs_peruser_decide(const char **why, const struct avs_pu_facts *f);
 
 /* The reason written when the session's token could not be had (AVS_PU_SESSION_NONE). */
+/* The reason written for a protection product while no approved antivirus is verified running. */
+#define AVS_PU_WHY_UNPROTECTED                                                                     \
+    "no approved antivirus is verified running yet: a protection product is removed only after "   \
+    "it runs"
+
 #define AVS_PU_WHY_NO_SESSION "no session token: the user has no logged-on session to run it in"
 
 /* How long msiexec may run as the user before its job is killed. */
@@ -58,8 +63,11 @@ int avs_peruser_handle(int *out_removed, const struct avs_finding *f, const stru
                        uint32_t timeout_ms);
 
 /* Every per-user finding on the machine now (inventory and detection without 2xxx events: the
- * run before this already wrote them) through avs_peruser_handle. */
-int avs_peruser_pass(struct avs_pu_summary *out, const struct avs_catalog *cat,
+ * run before this already wrote them) through avs_peruser_handle. PROTECTED_NOW is 1 when the
+ * run before this ended with an approved antivirus verified running (compliant, a restart
+ * pending, or the replacement verified): without it a per-user protection product is only
+ * reported (AVS_PU_WHY_UNPROTECTED), as the engine never removes a protection product first. */
+int avs_peruser_pass(struct avs_pu_summary *out, const struct avs_catalog *cat, int protected_now,
                      uint32_t timeout_ms);
 
 #endif

@@ -89,7 +89,8 @@ done:
     return rc;
 }
 
-int avs_peruser_pass(struct avs_pu_summary *out, const struct avs_catalog *cat, uint32_t timeout_ms)
+int avs_peruser_pass(struct avs_pu_summary *out, const struct avs_catalog *cat, int protected_now,
+                     uint32_t timeout_ms)
 {
     struct avs_inventory inv;
     struct avs_detection det;
@@ -106,6 +107,13 @@ int avs_peruser_pass(struct avs_pu_summary *out, const struct avs_catalog *cat, 
         if (!f->user_sid)
             continue;
         out->seen++;
+        if (f->role == AVS_ROLE_PROTECTION && !protected_now) {
+            /* The safety invariant: a protection product goes only once an approved antivirus
+             * is verified running, per-user or not. */
+            reported(f, AVS_PU_WHY_UNPROTECTED);
+            out->reported++;
+            continue;
+        }
         rc = avs_peruser_handle(&removed, f, cat, timeout_ms);
         if (removed)
             out->removed++;

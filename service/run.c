@@ -146,7 +146,12 @@ static void enforce(struct avs_svc_run *r, const struct avs_policy *pol,
         /* After the per-machine work: per-user installs, as their user or reported (1011/1012).
          * They stay counted in Findings as the engine reported them. */
         struct avs_pu_summary pu;
-        if (avs_peruser_pass(&pu, cat, AVS_PU_TIMEOUT_MS) != 0)
+        /* A per-user protection product goes only once an approved antivirus runs (the
+         * safety invariant): the run ended compliant, only a restart is left, or it verified
+         * the replacement running; otherwise the pass reports it. */
+        int protected_now = res.exit_code == AVS_EXIT_OK || res.exit_code == AVS_EXIT_REBOOT ||
+                            res.replacement_running;
+        if (avs_peruser_pass(&pu, cat, protected_now, AVS_PU_TIMEOUT_MS) != 0)
             fault("per-user products", avs_strerror(AVS_ENOMEM));
         (void)avs_state_record_run(&res);
         (void)avs_state_set_string(AVS_STATE_LAST_MODE, "enforce");

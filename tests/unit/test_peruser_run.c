@@ -72,7 +72,7 @@ Test(peruser_run, removed_as_the_user_with_a_fixed_command_line)
     kpm_for(SID);
     fake_session_add(SID, 0, 0);
     struct avs_pu_summary s;
-    cr_assert_eq(avs_peruser_pass(&s, &cat, 1000), 0);
+    cr_assert_eq(avs_peruser_pass(&s, &cat, 1, 1000), 0);
     cr_expect_eq(s.seen, 1);
     cr_expect_eq(s.removed, 1);
     cr_expect_eq(s.reported, 0);
@@ -92,7 +92,7 @@ Test(peruser_run, default_catalog_reports_and_runs_nothing)
     kpm_for(SID);
     fake_session_add(SID, 0, 0);
     struct avs_pu_summary s;
-    cr_assert_eq(avs_peruser_pass(&s, &cat, 1000), 0);
+    cr_assert_eq(avs_peruser_pass(&s, &cat, 1, 1000), 0);
     cr_expect_eq(s.reported, 1);
     cr_expect_eq(fake_session_runs(), 0);
     cr_expect(strstr(reason(), "user-removal"));
@@ -104,7 +104,7 @@ Test(peruser_run, no_session_is_reported_as_no_session_token)
     kpm_for(SID);
     fake_session_add(OTHER, 0, 0); /* someone else is logged on */
     struct avs_pu_summary s;
-    cr_assert_eq(avs_peruser_pass(&s, &cat, 1000), 0);
+    cr_assert_eq(avs_peruser_pass(&s, &cat, 1, 1000), 0);
     cr_expect_eq(s.reported, 1);
     cr_expect_eq(fake_session_runs(), 0);
     cr_expect(strstr(reason(), "no session token"), "%s", reason());
@@ -116,7 +116,7 @@ Test(peruser_run, elevated_token_is_never_used)
     kpm_for(SID);
     fake_session_add(SID, 1, 0);
     struct avs_pu_summary s;
-    cr_assert_eq(avs_peruser_pass(&s, &cat, 1000), 0);
+    cr_assert_eq(avs_peruser_pass(&s, &cat, 1, 1000), 0);
     cr_expect_eq(fake_session_runs(), 0);
     cr_expect(strstr(reason(), "elevated"), "%s", reason());
 }
@@ -127,7 +127,7 @@ Test(peruser_run, password_protected_stays_reported)
     kpm_for(SID);
     fake_session_add(SID, 0, 0);
     struct avs_pu_summary s;
-    cr_assert_eq(avs_peruser_pass(&s, &cat, 1000), 0);
+    cr_assert_eq(avs_peruser_pass(&s, &cat, 1, 1000), 0);
     cr_expect_eq(fake_session_runs(), 0);
     cr_expect(strstr(reason(), "password"), "%s", reason());
 }
@@ -142,7 +142,7 @@ Test(peruser_run, exe_from_the_hive_is_never_started)
     cr_assert_eq(fake_fs_put("C:\\Users\\u\\AppData\\Local\\KPM\\uninst.exe", "MZ", 2), 0);
     fake_session_add(SID, 0, 0);
     struct avs_pu_summary s;
-    cr_assert_eq(avs_peruser_pass(&s, &cat, 1000), 0);
+    cr_assert_eq(avs_peruser_pass(&s, &cat, 1, 1000), 0);
     cr_expect_eq(s.seen, 1);
     cr_expect_eq(fake_session_runs(), 0);
     cr_expect(strstr(reason(), "not a Windows Installer"), "%s", reason());
@@ -154,7 +154,7 @@ Test(peruser_run, failed_msiexec_is_reported_with_its_code)
     kpm_for(SID);
     fake_session_add(SID, 0, 1603);
     struct avs_pu_summary s;
-    cr_assert_eq(avs_peruser_pass(&s, &cat, 1000), 0);
+    cr_assert_eq(avs_peruser_pass(&s, &cat, 1, 1000), 0);
     cr_expect_eq(s.removed, 0);
     cr_expect_eq(fake_session_runs(), 1);
     cr_expect(strstr(reason(), "1603"), "%s", reason());
@@ -167,7 +167,7 @@ Test(peruser_run, machine_products_are_not_touched)
                  "AO Kaspersky Lab");
     fake_session_add(SID, 0, 0);
     struct avs_pu_summary s;
-    cr_assert_eq(avs_peruser_pass(&s, &cat, 1000), 0);
+    cr_assert_eq(avs_peruser_pass(&s, &cat, 1, 1000), 0);
     cr_expect_eq(s.seen, 0);
     cr_expect_eq(fake_session_runs(), 0);
     cr_expect_eq(fake_events_with_id(AVS_EV_SVC_PERUSER_REPORTED), 0);
@@ -209,4 +209,29 @@ Test(peruser_run, fake_session)
     fake_session_reset();
     cr_expect_eq(fake_session_runs(), 0);
     cr_expect_eq(avs_os_user_token_get(&t, SID), AVS_ENOENT);
+}
+
+/* The safety invariant holds for per-user products too: a protection product is not removed,
+ * even as its user with the catalog's consent, until an approved antivirus runs. */
+Test(peruser_run, protection_product_waits_for_an_approved_antivirus)
+{
+    struct avs_buf t = AVS_BUF_INIT;
+    avs_buf_printf(&t, "[product kpm]\nname = Kaspersky Password Manager\n"
+                       "match = Kaspersky Password Manager*\nrole = protection\npriority = 50\n"
+                       "user-removal = yes\n");
+    cr_assert_eq(avs_catalog_parse(&cat, t.data, t.len, "admin.txt", &err), 0, "%s",
+                 err.data ? err.data : "");
+    avs_buf_free(&t);
+    kpm_for(SID);
+    fake_session_add(SID, 0, 0);
+    struct avs_pu_summary s;
+    cr_assert_eq(avs_peruser_pass(&s, &cat, 0, 1000), 0);
+    cr_expect_eq(s.reported, 1);
+    cr_expect_eq(s.removed, 0);
+    cr_expect_eq(fake_session_runs(), 0, "nothing may run before the approved antivirus does");
+    cr_expect_str_eq(reason(), AVS_PU_WHY_UNPROTECTED);
+    /* Once it runs, the same product goes. */
+    cr_assert_eq(avs_peruser_pass(&s, &cat, 1, 1000), 0);
+    cr_expect_eq(s.removed, 1);
+    cr_expect_eq(fake_session_runs(), 1);
 }
