@@ -7,19 +7,6 @@
 
 enum { EXIT_USAGE = 2 };
 
-/* As uninstaller/wmain.c: only System32 for every DLL loaded from now on (wtsapi32, msi,
- * bcrypt... are loaded at run time), and the static imports are KnownDLLs (scripts/build). */
-static void harden_dll_search(void)
-{
-    typedef BOOL(WINAPI * set_default_fn)(DWORD);
-    HMODULE k32 = GetModuleHandleW(L"kernel32.dll");
-    set_default_fn set_default =
-        k32 ? (set_default_fn)(void (*)(void))GetProcAddress(k32, "SetDefaultDllDirectories")
-            : NULL;
-    if (!set_default || !set_default(LOAD_LIBRARY_SEARCH_SYSTEM32))
-        SetDllDirectoryW(L"");
-}
-
 /* The control handler only records what was asked and wakes the service thread; the service
  * thread reports STOP_PENDING and does the work (a handler must return at once). */
 static DWORD WINAPI handler(DWORD control, DWORD type, void *data, void *ctx)
@@ -74,7 +61,7 @@ static void WINAPI service_main(DWORD argc, wchar_t **argv)
 
 int wmain(void)
 {
-    harden_dll_search();
+    avs_win32_harden_dll_search();
     HeapSetInformation(NULL, HeapEnableTerminationOnCorruption, NULL, 0);
 
     SERVICE_TABLE_ENTRYW table[] = {{(wchar_t *)AVS_SVC_NAME, service_main}, {NULL, NULL}};

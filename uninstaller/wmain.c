@@ -14,22 +14,6 @@
 
 enum { EXIT_USAGE = 2, EXIT_FAILED = 1603 };
 
-/* Only System32 for every DLL loaded from now on. Looked up at run time because Windows 7
- * has it only with KB2533623; without it, at least take the current directory off the path
- * (AvSwap's own run-time loads name System32 in full then: avs_win32_load_system32).
- * The static imports were resolved before wmain, which is why they are KnownDLLs only
- * (scripts/build checks): a planted non-KnownDLL next to the exe would already have run. */
-static void harden_dll_search(void)
-{
-    typedef BOOL(WINAPI * set_default_fn)(DWORD);
-    HMODULE k32 = GetModuleHandleW(L"kernel32.dll");
-    set_default_fn set_default =
-        k32 ? (set_default_fn)(void (*)(void))GetProcAddress(k32, "SetDefaultDllDirectories")
-            : NULL;
-    if (!set_default || !set_default(LOAD_LIBRARY_SEARCH_SYSTEM32))
-        SetDllDirectoryW(L"");
-}
-
 static int is_console(DWORD which)
 {
     HANDLE h = GetStdHandle(which);
@@ -40,7 +24,7 @@ static int is_console(DWORD which)
 
 int wmain(int argc, wchar_t **argv)
 {
-    harden_dll_search();
+    avs_win32_harden_dll_search();
     HeapSetInformation(NULL, HeapEnableTerminationOnCorruption, NULL, 0);
 
     /* The console's code page outlives us (cmd.exe keeps it): restore it on the way out. */

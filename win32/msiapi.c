@@ -83,3 +83,14 @@ int avs_win32_msi_api(const struct avs_msi_api **out)
     *out = &g_api;
     return 0;
 }
+
+void avs_win32_harden_dll_search(void)
+{
+    typedef BOOL(WINAPI * set_default_fn)(DWORD);
+    HMODULE k32 = GetModuleHandleW(L"kernel32.dll");
+    set_default_fn set_default =
+        k32 ? (set_default_fn)(void (*)(void))GetProcAddress(k32, "SetDefaultDllDirectories")
+            : NULL;
+    if (!set_default || !set_default(LOAD_LIBRARY_SEARCH_SYSTEM32))
+        SetDllDirectoryW(L"");
+}

@@ -51,6 +51,12 @@ int avs_win32_path(wchar_t **out, const char *path, size_t suffix_chars);
  * failure. Implemented in msiapi.c. */
 HMODULE avs_win32_load_system32(const wchar_t *dll);
 
+/* First thing in every wmain: only System32 for every DLL loaded from then on
+ * (SetDefaultDllDirectories, looked up at run time because Windows 7 has it only with
+ * KB2533623; without it, at least the current directory is taken off the path). The static
+ * imports were resolved before wmain, which is why they are KnownDLLs only (scripts/build). */
+void avs_win32_harden_dll_search(void);
+
 /* *out = 1 when PATH (a full path as avs_win32_path() returns it), or any folder on the way to
  * it below the volume root, is a reparse point (symbolic link, junction, mount point); parts
  * that do not exist yet are not. Implemented in stage.c. */
