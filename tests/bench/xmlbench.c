@@ -10,13 +10,14 @@
  *                            (xmlsource.h), no node looked at; one line per file
  *   xmlbench stream FILE...  avs_os_xml_stream with handlers that only count; one line per file
  *
- * floor and stream print "MODE nodes N bytes B cpu_ms C wall_ms W" (this process's CPU,
- * GetProcessTimes; the wineserver's share is measured outside). */
+ * floor and stream print "MODE nodes N bytes B cpu_ms C wall_ms W peak_kib K" (this process's
+ * CPU, GetProcessTimes, the wineserver's share measured outside; its peak working set so far). */
 #include "os.h"
 
 #define COBJMACROS
 #include "xmlsource.h" /* <windows.h> first */
 
+#include <psapi.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,6 +37,15 @@ static double cpu_ms(void)
     ULONGLONG t = ((ULONGLONG)k.dwHighDateTime << 32 | k.dwLowDateTime) +
                   ((ULONGLONG)u.dwHighDateTime << 32 | u.dwLowDateTime);
     return (double)t / 10000.0;
+}
+
+/* This process's peak working set, KiB (K32GetProcessMemoryInfo: kernel32, no psapi.dll). */
+static unsigned long peak_kib(void)
+{
+    PROCESS_MEMORY_COUNTERS pmc;
+    if (!K32GetProcessMemoryInfo(GetCurrentProcess(), &pmc, sizeof pmc))
+        return 0;
+    return (unsigned long)(pmc.PeakWorkingSetSize / 1024);
 }
 
 /* --- dump ------------------------------------------------------------------------------------ */
@@ -186,8 +196,8 @@ static int timed(const char *mode, const char *path)
         fprintf(stderr, "xmlbench: %s: %s\n", path, avs_strerror(rc));
         return 1;
     }
-    printf("%s nodes %llu bytes %llu cpu_ms %.1f wall_ms %llu\n", mode, nodes, bytes, cpu_ms() - c0,
-           GetTickCount64() - w0);
+    printf("%s nodes %llu bytes %llu cpu_ms %.1f wall_ms %llu peak_kib %lu\n", mode, nodes, bytes,
+           cpu_ms() - c0, GetTickCount64() - w0, peak_kib());
     return 0;
 }
 
