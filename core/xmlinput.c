@@ -54,6 +54,20 @@ static size_t cut_tail(const char *p, size_t len)
     return 0;
 }
 
+/* XML has no control characters but tab, LF and CR: one is a binary file (a gzip export, ...),
+ * which Wine's XmlLite does not refuse but reads forever. */
+static int check_text(struct avs_xmlin *s, size_t from)
+{
+    for (size_t i = from; i < s->out_len; i++) {
+        unsigned char b = (unsigned char)s->out[i];
+        if (b < 0x20 && b != '\t' && b != '\n' && b != '\r') {
+            track(s, s->out, i);
+            return fail(s, AVS_EFORMAT, "not XML text (a control character: a binary file?)");
+        }
+    }
+    return 0;
+}
+
 /* Non-ASCII bytes at the end of the LEN bytes at P (LEN when there is no ASCII). */
 static size_t non_ascii_tail(const char *p, size_t len)
 {
@@ -206,6 +220,8 @@ static int first_chunk(struct avs_xmlin *s)
     }
     if (!rc)
         rc = blank_declaration(s);
+    if (!rc)
+        rc = check_text(s, 0);
     if (!rc) {
         hold_tail(s);
         track(s, s->out, s->out_len);
@@ -219,8 +235,9 @@ static int next_chunk(struct avs_xmlin *s)
 {
     size_t got = 0;
     int rc;
-    memcpy(s->out, s->carry, s->carry_len);
-    s->out_len = s->carry_len;
+    size_t kept = s->carry_len; /* checked with the last chunk */
+    memcpy(s->out, s->carry, kept);
+    s->out_len = kept;
     s->carry_len = 0;
     if (s->enc == ENC_UTF8) {
         rc = read_chunk(s, s->out + s->out_len, AVS_XMLIN_CHUNK, &got);
@@ -231,6 +248,8 @@ static int next_chunk(struct avs_xmlin *s)
         if (!rc)
             rc = utf16_convert(s, 0, got == 0);
     }
+    if (!rc)
+        rc = check_text(s, kept);
     if (rc)
         return rc;
     if (got)

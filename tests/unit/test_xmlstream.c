@@ -436,3 +436,15 @@ Test(xmlstream, reads_across_a_chunk_end_end_after_ascii)
         free(doc), free(all), free(want), free(x);
     }
 }
+
+/* A binary file (a gzip export given as events) is refused at once: Wine's XmlLite would read
+ * it forever. */
+Test(xmlstream, binary_file_is_refused)
+{
+    static const unsigned char gz[] = {0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+                                       0x03, 0xcb, 0x48, 0xcd, 0xc9, 0xc9, 0xe7, 0x02, 0x00};
+    expect_error(gz, sizeof gz, 1, 1, "not XML text");
+    cleanup();
+    const char *late = EV1 "\n<Event>\x01</Event>";
+    expect_error(late, strlen(late), 2, 8, "not XML text");
+}
