@@ -94,13 +94,10 @@ int avs_gunzip(unsigned char **out, size_t *out_len, const void *data, size_t le
             rc = AVS_ENOMEM;
             goto done;
         }
-        /* Z_BUF_ERROR with input left means no progress possible: a cut or damaged stream. */
+        /* Z_BUF_ERROR: no progress possible, the input ended before the stream (cut short);
+         * Z_DATA_ERROR: damaged. */
         if (zr != Z_OK && zr != Z_STREAM_END) {
             rc = AVS_EFORMAT;
-            goto done;
-        }
-        if (zr == Z_OK && z.avail_in == 0 && z.avail_out) {
-            rc = AVS_EFORMAT; /* ends before the stream does: truncated */
             goto done;
         }
     }
