@@ -521,7 +521,8 @@ int avs_report_add_event(avs_report_builder *b, const struct avs_evxml_event *e)
     }
     int64_t t;
     if (!e->has_id || !e->computer || !*e->computer || e->computer[0] == '.' || !e->time ||
-        avs_report_parse_systime(&t, e->time) != 0) {
+        avs_report_parse_systime(&t, e->time) != 0 || t == 0) {
+        /* (0 is "no time" in the report: 1970-01-01T00:00:00Z is no event's real time) */
         b->notes.malformed++;
         return 0;
     }
