@@ -96,6 +96,8 @@ struct avs_report_machine {
     int64_t evidence_last_seq;  /* the highest record seq seen; 0 when none */
     size_t evidence_missing;    /* records in 1..last_seq not accounted for */
     int64_t evidence_first_gap; /* the first of them; 0 when none */
+    int evidence_tail_open;     /* the newest record named is not a run's outcome (6000-6004):
+                                   the run's later events never arrived, or it still runs */
 };
 
 struct avs_report_input {
@@ -188,7 +190,8 @@ int avs_report_add_journal(avs_report_builder *b, const struct avs_journal_rec *
 int avs_report_read_file(avs_report_builder *b, struct avs_report_error *err, const char *path);
 
 /* Turns what B counted into *out (free with avs_report_free): states, remaining products,
- * evidence, totals, by product, sorted. B stays valid (and may be freed). */
+ * evidence, totals, by product, sorted. What B held moves into the report: afterwards B may
+ * only be freed. */
 int avs_report_finish(struct avs_report **out, avs_report_builder *b);
 void avs_report_free(struct avs_report *r);
 
