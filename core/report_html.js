@@ -35,11 +35,17 @@
   }
 
   Array.prototype.forEach.call(heads, function (th, col) {
+    // The header's words stay in the cell for print (Chromium prints a <button> in a header
+    // repeated on a new page as blank); the button carries the same words on screen.
+    var label = document.createElement("span");
+    label.className = "print-label";
+    while (th.firstChild) label.appendChild(th.firstChild);
     var button = document.createElement("button");
     button.type = "button";
-    while (th.firstChild) button.appendChild(th.firstChild);
+    button.textContent = label.textContent;
+    th.appendChild(label);
     th.appendChild(button);
-    th.setAttribute("aria-sort", "none");
+    if (!th.hasAttribute("aria-sort")) th.setAttribute("aria-sort", "none");
     button.addEventListener("click", function () { sortBy(col); });
   });
   table.setAttribute("data-sortable", "yes");
