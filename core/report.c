@@ -381,8 +381,10 @@ static void seen_prohibited(struct mach *m, int64_t t)
         m->compliant_after_ms = 0; /* found again after it: that verdict is no remediation */
 }
 
-int avs_report_product_found(avs_report_builder *b, struct mach *m, const char *name,
-                             const char *version, int64_t t)
+/* NAME (VERSION) seen on M at T: found by a scan, or REMOVED; the newest of each keeps its
+ * version. */
+static int product_seen(avs_report_builder *b, struct mach *m, const char *name,
+                        const char *version, int64_t t, int removed)
 {
     int err = 0;
     seen_prohibited(m, t);
@@ -391,28 +393,23 @@ int avs_report_product_found(avs_report_builder *b, struct mach *m, const char *
         return err;
     if (!p->first_found_ms || t < p->first_found_ms)
         p->first_found_ms = t;
-    if (t >= p->last_found_ms) {
-        p->last_found_ms = t;
-        err = set_text(b, &p->version_found, version);
-    }
-    return err;
+    int64_t *when = removed ? &p->removed_ms : &p->last_found_ms;
+    if (t < *when)
+        return 0;
+    *when = t;
+    return set_text(b, removed ? &p->version_removed : &p->version_found, version);
+}
+
+int avs_report_product_found(avs_report_builder *b, struct mach *m, const char *name,
+                             const char *version, int64_t t)
+{
+    return product_seen(b, m, name, version, t, 0);
 }
 
 int avs_report_product_removed(avs_report_builder *b, struct mach *m, const char *name,
                                const char *version, int64_t t)
 {
-    int err = 0;
-    seen_prohibited(m, t);
-    struct avs_report_product *p = product(b, m, name, &err);
-    if (!p)
-        return err;
-    if (!p->first_found_ms || t < p->first_found_ms)
-        p->first_found_ms = t;
-    if (t >= p->removed_ms) {
-        p->removed_ms = t;
-        err = set_text(b, &p->version_removed, version);
-    }
-    return err;
+    return product_seen(b, m, name, version, t, 1);
 }
 
 int avs_report_set_state(avs_report_builder *b, struct mach *m, enum avs_report_state st, int rank,
