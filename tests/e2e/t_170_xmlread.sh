@@ -149,5 +149,9 @@ t_xmlread_malformed() {
     xr_error xr-bad-be "$d-be.xml" "error AVS_EFORMAT line 1 column 1: big-endian UTF-16 is not read (UTF-8 or UTF-16LE only)"
     { printf '\xff\xfe'; printf '<a>x' | iconv -f UTF-8 -t UTF-16LE; printf '\x00\xdc'; printf '</a>' | iconv -f UTF-8 -t UTF-16LE; } >"$d-lone.xml"
     xr_error xr-bad-lone "$d-lone.xml" "error AVS_EFORMAT line 1 column 5: invalid UTF-16 (a low surrogate without its high half)"
+    # A gzip file given as events (an evidence export): refused at once, where Wine's XmlLite
+    # alone reads it forever.
+    printf 'seq 1\n' | gzip >"$d-gz.xml"
+    xr_error xr-bad-gz "$d-gz.xml" "error AVS_EFORMAT line 1 column 1: not XML text (a control character: a binary file?)"
 }
 e2e_test xmlread-malformed t_xmlread_malformed
