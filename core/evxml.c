@@ -21,6 +21,14 @@ void avs_evxml_init(struct avs_evxml *p)
     memset(p, 0, sizeof *p);
 }
 
+void avs_evxml_init_stream(struct avs_evxml *p,
+                           int (*on_event)(void *ctx, const struct avs_evxml_event *e), void *ctx)
+{
+    memset(p, 0, sizeof *p);
+    p->on_event = on_event;
+    p->on_event_ctx = ctx;
+}
+
 static void event_clear(struct avs_evxml_event *e)
 {
     free(e->provider);
@@ -34,7 +42,7 @@ static void event_clear(struct avs_evxml_event *e)
 
 void avs_evxml_free(struct avs_evxml *p)
 {
-    for (size_t i = 0; i < p->count; i++)
+    for (size_t i = 0; p->events && i < p->count; i++) /* (streaming: count, no events) */
         event_clear(&p->events[i]);
     free(p->events);
     event_clear(&p->cur);
@@ -196,7 +204,12 @@ int avs_evxml_end(void *ctx, const char *name)
     (void)name; /* the reader guarantees the nesting */
     if (p->depth <= 0)
         return 0;
-    if (p->event_at && p->depth == p->event_at) {
+    if (p->event_at && p->depth == p->event_at && p->on_event) {
+        rc = p->on_event(p->on_event_ctx, &p->cur);
+        event_clear(&p->cur);
+        p->count++;
+        p->event_at = 0;
+    } else if (p->event_at && p->depth == p->event_at) {
         if (p->count == AVS_EVXML_MAX_EVENTS) {
             rc = AVS_ETOOBIG;
         } else if (p->count == p->cap) {

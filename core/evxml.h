@@ -44,9 +44,19 @@ struct avs_evxml {
     struct avs_buf text;
     struct avs_evxml_event cur;
     size_t skipped_data; /* insertion strings beyond AVS_EVXML_MAX_DATA, all events */
+    /* Streaming mode (avs_evxml_init_stream): each finished event goes to on_event and is
+     * freed, events stays empty and count counts them, so memory does not grow with the file. */
+    int (*on_event)(void *ctx, const struct avs_evxml_event *e);
+    void *on_event_ctx;
 };
 
 void avs_evxml_init(struct avs_evxml *p);
+
+/* Streaming mode: ON_EVENT(CTX, e) is called at each </Event> with the event, which is freed
+ * when it returns (copy what is kept). A non-zero return stops the reading and is returned by
+ * the callbacks. No AVS_EVXML_MAX_EVENTS limit then. Free with avs_evxml_free() as usual. */
+void avs_evxml_init_stream(struct avs_evxml *p,
+                           int (*on_event)(void *ctx, const struct avs_evxml_event *e), void *ctx);
 void avs_evxml_free(struct avs_evxml *p);
 
 /* The callbacks, for avs_os_xml_parse_file() or a test that feeds nodes itself. CTX is the
@@ -56,8 +66,8 @@ int avs_evxml_text(void *ctx, const char *text, size_t len);
 int avs_evxml_end(void *ctx, const char *name);
 extern const struct avs_xml_handler avs_evxml_handler;
 
-/* Reads the export at PATH (at most 256 MiB; in core/evidence.c) into OUT (initialised here; free it with
- * avs_evxml_free() whatever this returns). */
+/* Reads the export at PATH (at most 256 MiB; in core/evidence.c) into OUT (initialised here; free
+ * it with avs_evxml_free() whatever this returns). */
 int avs_evxml_read_file(struct avs_evxml *out, const char *path);
 
 #endif

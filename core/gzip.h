@@ -14,4 +14,10 @@
  * zlib). */
 int avs_gzip(unsigned char **out, size_t *out_len, const void *data, size_t len);
 
+/* Decompresses the gzip member in LEN bytes of DATA into *out (malloc'd, free() it; one NUL
+ * after the data, not counted), *out_len bytes. AVS_EFORMAT when DATA is not gzip or is
+ * damaged or cut short, AVS_ETOOBIG when it holds more than MAX bytes, AVS_ENOMEM,
+ * AVS_EUNAVAIL (built without zlib). */
+int avs_gunzip(unsigned char **out, size_t *out_len, const void *data, size_t len, size_t max);
+
 #endif

@@ -226,6 +226,11 @@ int avs_os_now(int64_t *out_ms);
  * the file is larger than MAX bytes (nothing is read), AVS_EACCES when it may not be read. */
 int avs_os_file_read_all(char **out, size_t *out_len, const char *path, size_t max);
 
+/* Reads the first LEN bytes (fewer when the file is shorter: *got says how many) of the file
+ * at PATH into BUF, opened as avs_os_file_read_all() opens it: what a file is, told by its
+ * first bytes (a gzip evidence export) before it is handed to a reader. AVS_ENOENT, AVS_EACCES. */
+int avs_os_file_read_head(void *buf, size_t len, size_t *got, const char *path);
+
 /* Appends LEN bytes of DATA at the end of the file at PATH, creating the file when it does not
  * exist (it then inherits its folder's ACL; the folder must exist: AVS_ENOENT otherwise), and
  * flushes them to the disk (FlushFileBuffers) before returning 0: when this returns 0 the bytes
@@ -421,6 +426,24 @@ struct avs_xml_handler {
  * well-formed XML, AVS_ETOOBIG beyond MAX bytes, AVS_EUNAVAIL without XmlLite. */
 int avs_os_xml_parse_file(const char *path, size_t max, const struct avs_xml_handler *h,
                           void *ctx);
+
+/* What avs_os_xml_stream() learnt of the file it read. */
+struct avs_xml_input {
+    uint64_t bytes;           /* bytes of the file read */
+    unsigned char sha256[32]; /* SHA-256 of the file as read, valid when 0 is returned */
+    unsigned long line;       /* on AVS_EFORMAT: where the reader stopped, 1-based, in the */
+    unsigned long column;     /*   file as written (the added root element not counted) */
+    char what[160];           /* on AVS_EFORMAT: why, in words ("unexpected end of file") */
+};
+
+/* Streams the XML file at PATH to H (no size limit, memory independent of the file's size),
+ * the same forms as avs_os_xml_parse_file(): UTF-8 or UTF-16LE with or without a BOM, one root
+ * element or none (a root element of ours is added around a file without one; it is neither
+ * reported to H nor counted in line/column). INFO may be NULL. AVS_EFORMAT not well-formed (a
+ * truncated file included), AVS_ENOENT, AVS_EACCES, AVS_EUNAVAIL without XmlLite, or what a
+ * callback returned. */
+int avs_os_xml_stream(struct avs_xml_input *info, const char *path,
+                      const struct avs_xml_handler *h, void *ctx);
 
 /* Who may have written PATH: owner_ok when its owner is SYSTEM or Administrators; dacl_ok when
  * its DACL allows nothing to anyone but SYSTEM and Administrators; dacl_protected when the DACL

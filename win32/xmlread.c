@@ -1,15 +1,17 @@
-/* avs_os_xml_parse_file: an Event Log export read with XmlLite, the system's XML reader, node
- * by node into a consumer in core (core/evxml.c), which knows what an event is.
+/* avs_os_xml_stream, avs_os_xml_parse_file: an XML file (an Event Log export, an evidence file)
+ * read with XmlLite, the system's XML reader, node by node into a consumer in core
+ * (core/evxml.c), which knows what an event is.
  *
  * `wevtutil qe LOG /f:xml` writes events back to back with no root element, which is not a
- * document; XmlLite has a fragment mode on Windows but Wine's has none, so the file is wrapped
- * in a root element of ours (after any BOM and XML declaration are taken off and UTF-16 is
- * turned into UTF-8) and read from memory. xmllite.dll and shlwapi.dll are loaded from
+ * document; XmlLite has a fragment mode on Windows but Wine's has none, so the reader reads the
+ * file through win32/xmlsource.c, which adds a root element of ours (never reported), turns
+ * UTF-16 into UTF-8 and reads in chunks: memory does not grow with the file. A file with a root
+ * element of its own reads the same way (one element inside ours). xmllite.dll is loaded from
  * System32 only. */
 #include "os.h"
 
-#define COBJMACROS /* the IXmlReader_* macros */
-#include "win32.h" /* <windows.h> first */
+#define COBJMACROS     /* the IXmlReader_* macros */
+#include "xmlsource.h" /* <windows.h> first */
 
 #include <objbase.h>
 #include <stdlib.h>
@@ -21,196 +23,190 @@ static const GUID IID_XmlReader = {
     0x7279fc81, 0x709d, 0x4095, {0xb6, 0x3d, 0x69, 0xfe, 0x4b, 0x0d, 0x90, 0x30}};
 
 typedef HRESULT(WINAPI *create_reader_fn)(REFIID riid, void **out, IMalloc *m);
-typedef IStream *(WINAPI *mem_stream_fn)(const BYTE *data, UINT len);
 
-#define WRAP_OPEN "<avswap-export>"
-#define WRAP_CLOSE "</avswap-export>"
 #define MAX_ATTRS 32
 
-/* DATA (LEN bytes as read) as UTF-8 without BOM or XML declaration, wrapped in a root
- * element, malloc'd in *out. */
-static int wrap(char **out, size_t *out_len, const char *data, size_t len)
+/* UTF-8 text of the node being reported, reused from node to node (no allocation per node). */
+struct utf8 {
+    char *p;
+    size_t len, cap;
+};
+
+/* Appends the LEN UTF-16 units of W, and a terminator, to B; *AT receives where it starts. */
+static int append(struct utf8 *b, size_t *at, const wchar_t *w, UINT len)
 {
-    char *utf8 = NULL;
-    const char *body = data;
-    size_t blen = len;
-    *out = NULL;
-    const unsigned char *u = (const unsigned char *)data;
-    if ((len >= 2 && u[0] == 0xff && u[1] == 0xfe) || (len >= 2 && u[0] == '<' && u[1] == 0)) {
-        size_t skip = u[0] == 0xff ? 2 : 0;
-        size_t wn = (len - skip) / 2;
-        if (wn > INT_MAX)
-            return AVS_ETOOBIG;
-        const wchar_t *w = (const wchar_t *)(const void *)(data + skip);
-        int n = wn ? WideCharToMultiByte(CP_UTF8, 0, w, (int)wn, NULL, 0, NULL, NULL) : 0;
-        if (wn && n <= 0)
-            return AVS_EFORMAT;
-        utf8 = malloc((size_t)n + 1);
-        if (!utf8)
+    if (len > INT_MAX / 4)
+        return AVS_ETOOBIG;
+    size_t need = b->len + (size_t)len * 3 + 1;
+    if (need > b->cap) {
+        size_t cap = b->cap ? b->cap : 4096;
+        while (cap < need)
+            cap *= 2;
+        char *p = realloc(b->p, cap);
+        if (!p)
             return AVS_ENOMEM;
-        if (n)
-            WideCharToMultiByte(CP_UTF8, 0, w, (int)wn, utf8, n, NULL, NULL);
-        body = utf8;
-        blen = (size_t)n;
-    } else if (len >= 3 && u[0] == 0xef && u[1] == 0xbb && u[2] == 0xbf) {
-        body += 3;
-        blen -= 3;
+        b->p = p;
+        b->cap = cap;
     }
-    while (blen && (*body == ' ' || *body == '\r' || *body == '\n' || *body == '\t')) {
-        body++;
-        blen--;
-    }
-    if (blen >= 5 && memcmp(body, "<?xml", 5) == 0) {
-        const char *end = NULL;
-        for (size_t i = 5; i + 1 < blen && !end; i++)
-            if (body[i] == '?' && body[i + 1] == '>')
-                end = body + i + 2;
-        if (!end) {
-            free(utf8);
-            return AVS_EFORMAT;
-        }
-        blen -= (size_t)(end - body);
-        body = end;
-    }
-    size_t total = sizeof WRAP_OPEN - 1 + blen + sizeof WRAP_CLOSE - 1;
-    char *w = malloc(total + 1);
-    if (!w) {
-        free(utf8);
-        return AVS_ENOMEM;
-    }
-    memcpy(w, WRAP_OPEN, sizeof WRAP_OPEN - 1);
-    memcpy(w + sizeof WRAP_OPEN - 1, body, blen);
-    memcpy(w + sizeof WRAP_OPEN - 1 + blen, WRAP_CLOSE, sizeof WRAP_CLOSE);
-    free(utf8);
-    *out = w;
-    *out_len = total;
+    int n = len ? WideCharToMultiByte(CP_UTF8, 0, w, (int)len, b->p + b->len,
+                                      (int)(b->cap - b->len - 1), NULL, NULL)
+                : 0;
+    if (len && n <= 0)
+        return AVS_EFORMAT;
+    *at = b->len;
+    b->p[b->len + (size_t)n] = '\0';
+    b->len += (size_t)n + 1;
     return 0;
 }
 
-static int element(IXmlReader *r, const struct avs_xml_handler *h, void *ctx, int depth)
+static int local_name(struct utf8 *b, size_t *at, IXmlReader *r)
 {
-    const wchar_t *wname = NULL, *wv = NULL;
-    char *name = NULL, *attrs[2 * MAX_ATTRS];
+    const wchar_t *w = NULL;
+    UINT n = 0;
+    if (FAILED(IXmlReader_GetLocalName(r, &w, &n)))
+        return AVS_EFORMAT;
+    return append(b, at, w, n);
+}
+
+static int value(struct utf8 *b, size_t *at, IXmlReader *r)
+{
+    const wchar_t *w = NULL;
+    UINT n = 0;
+    if (FAILED(IXmlReader_GetValue(r, &w, &n)))
+        return AVS_EFORMAT;
+    return append(b, at, w, n);
+}
+
+static int element(IXmlReader *r, struct utf8 *b, const struct avs_xml_handler *h, void *ctx)
+{
+    size_t name = 0, at[2 * MAX_ATTRS];
+    const char *attrs[2 * MAX_ATTRS];
     size_t na = 0;
-    int rc = 0;
-    if (FAILED(IXmlReader_GetLocalName(r, &wname, NULL)) ||
-        (rc = avs_wide_to_utf8(&name, wname)) != 0)
-        return rc ? rc : AVS_EFORMAT;
+    b->len = 0;
+    int rc = local_name(b, &name, r);
     BOOL empty = IXmlReader_IsEmptyElement(r);
-    HRESULT hr = IXmlReader_MoveToFirstAttribute(r);
+    HRESULT hr = rc ? S_FALSE : IXmlReader_MoveToFirstAttribute(r);
     while (hr == S_OK && !rc) {
-        if (IXmlReader_IsDefault(r) || na == MAX_ATTRS) {
+        if (!IXmlReader_IsDefault(r) && na < MAX_ATTRS) {
+            rc = local_name(b, &at[2 * na], r);
+            if (!rc)
+                rc = value(b, &at[2 * na + 1], r);
+            na++;
+        }
+        if (!rc)
             hr = IXmlReader_MoveToNextAttribute(r);
-            continue;
-        }
-        if (FAILED(IXmlReader_GetLocalName(r, &wv, NULL)) ||
-            (rc = avs_wide_to_utf8(&attrs[2 * na], wv)) != 0) {
-            rc = rc ? rc : AVS_EFORMAT;
-            break;
-        }
-        if (FAILED(IXmlReader_GetValue(r, &wv, NULL)) ||
-            (rc = avs_wide_to_utf8(&attrs[2 * na + 1], wv)) != 0) {
-            free(attrs[2 * na]);
-            rc = rc ? rc : AVS_EFORMAT;
-            break;
-        }
-        na++;
-        hr = IXmlReader_MoveToNextAttribute(r);
     }
     if (!rc && FAILED(hr))
         rc = AVS_EFORMAT;
     IXmlReader_MoveToElement(r);
-    /* Our wrapper is not part of the file: it is neither reported nor counted. */
-    if (!rc && depth > 0)
-        rc = h->start(ctx, name, (const char *const *)attrs, na);
-    if (!rc && empty && depth > 0)
-        rc = h->end(ctx, name);
-    for (size_t i = 0; i < 2 * na; i++)
-        free(attrs[i]);
-    free(name);
-    return rc;
-}
-
-static int read_all(IXmlReader *r, const struct avs_xml_handler *h, void *ctx)
-{
-    XmlNodeType t;
-    HRESULT hr;
-    int rc = 0;
-    while (!rc && (hr = IXmlReader_Read(r, &t)) == S_OK) {
-        UINT depth = 0;
-        IXmlReader_GetDepth(r, &depth);
-        if (t == XmlNodeType_Element) {
-            rc = element(r, h, ctx, (int)depth);
-        } else if (t == XmlNodeType_EndElement && depth > 0) {
-            const wchar_t *wname = NULL;
-            char *name = NULL;
-            if (FAILED(IXmlReader_GetLocalName(r, &wname, NULL)))
-                return AVS_EFORMAT;
-            if ((rc = avs_wide_to_utf8(&name, wname)) == 0)
-                rc = h->end(ctx, name);
-            free(name);
-        } else if (t == XmlNodeType_Text || t == XmlNodeType_CDATA || t == XmlNodeType_Whitespace) {
-            const wchar_t *wv = NULL;
-            UINT n = 0;
-            char *text = NULL;
-            if (FAILED(IXmlReader_GetValue(r, &wv, &n)))
-                return AVS_EFORMAT;
-            if ((rc = avs_wide_to_utf8_n(&text, wv, n)) == 0)
-                rc = h->text(ctx, text, strlen(text));
-            free(text);
-        }
-    }
-    if (!rc && FAILED(hr))
-        rc = AVS_EFORMAT;
-    return rc;
-}
-
-int avs_os_xml_parse_file(const char *path, size_t max, const struct avs_xml_handler *h, void *ctx)
-{
-    char *data = NULL, *doc = NULL;
-    size_t len = 0, dlen = 0;
-    IStream *stream = NULL;
-    IXmlReader *reader = NULL;
-    int rc = avs_os_file_read_all(&data, &len, path, max);
     if (rc)
         return rc;
-    if ((rc = wrap(&doc, &dlen, data, len)) != 0)
-        goto done;
-    if (dlen > UINT_MAX) {
-        rc = AVS_ETOOBIG;
-        goto done;
+    /* The buffer may have moved while it grew: pointers only now. */
+    for (size_t i = 0; i < 2 * na; i++)
+        attrs[i] = b->p + at[i];
+    rc = h->start(ctx, b->p + name, attrs, na);
+    if (!rc && empty)
+        rc = h->end(ctx, b->p + name);
+    return rc;
+}
+
+static int all_space(const char *s, size_t len)
+{
+    for (size_t i = 0; i < len; i++)
+        if (s[i] != ' ' && s[i] != '\t' && s[i] != '\r' && s[i] != '\n')
+            return 0;
+    return 1;
+}
+
+/* Reports the nodes inside our root element. White space between the file's top-level
+ * elements is not reported (nor is it in a document outside its root element); other text
+ * there is not XML. *HR receives the reader's last result. */
+static int read_all(HRESULT *hr, IXmlReader *r, struct avs_xml_source *src,
+                    const struct avs_xml_handler *h, void *ctx)
+{
+    struct utf8 b = {NULL, 0, 0};
+    XmlNodeType t;
+    unsigned long open = 0; /* elements open, ours included (Wine's end-element depth is off) */
+    int rc = 0;
+    /* After a failed read of the stream, Wine's reader may go on with nodes of its own making
+     * (it reports our root element again and again): the source's failure ends the reading. */
+    while (!rc && (*hr = IXmlReader_Read(r, &t)) == S_OK && !avs_xml_source_failed(src)) {
+        size_t at = 0;
+        if (t == XmlNodeType_Element) {
+            int empty = IXmlReader_IsEmptyElement(r);
+            if (open++ > 0)
+                rc = element(r, &b, h, ctx);
+            open -= empty;
+        } else if (t == XmlNodeType_EndElement) {
+            b.len = 0;
+            if (--open > 0 && (rc = local_name(&b, &at, r)) == 0)
+                rc = h->end(ctx, b.p + at);
+        } else if (t == XmlNodeType_Text || t == XmlNodeType_CDATA || t == XmlNodeType_Whitespace) {
+            const wchar_t *w = NULL;
+            UINT n = 0;
+            b.len = 0;
+            if (FAILED(IXmlReader_GetValue(r, &w, &n)))
+                rc = AVS_EFORMAT;
+            else if ((rc = append(&b, &at, w, n)) != 0)
+                break;
+            else if (open > 1)
+                rc = h->text(ctx, b.p + at, b.len - 1);
+            else if (!all_space(b.p + at, b.len - 1))
+                *hr = (HRESULT)WC_E_ROOTELEMENT; /* text outside any element of the file */
+            if (*hr == (HRESULT)WC_E_ROOTELEMENT)
+                break;
+        }
     }
+    free(b.p);
+    return rc;
+}
+
+static int stream_file(struct avs_xml_input *info, const char *path, uint64_t max,
+                       const struct avs_xml_handler *h, void *ctx)
+{
+    struct avs_xml_source *src = NULL;
+    IXmlReader *reader = NULL;
+    HRESULT hr = E_FAIL;
+    if (info)
+        memset(info, 0, sizeof *info);
     HMODULE xl = avs_win32_load_system32(L"xmllite.dll");
-    HMODULE sh = avs_win32_load_system32(L"shlwapi.dll");
     create_reader_fn create =
         xl ? (create_reader_fn)(void (*)(void))GetProcAddress(xl, "CreateXmlReader") : NULL;
-    mem_stream_fn mem =
-        sh ? (mem_stream_fn)(void (*)(void))GetProcAddress(sh, "SHCreateMemStream") : NULL;
-    if (!create || !mem) {
-        rc = AVS_EUNAVAIL;
-        goto done;
-    }
-    stream = mem((const BYTE *)doc, (UINT)dlen);
-    if (!stream) {
-        rc = AVS_ENOMEM;
-        goto done;
-    }
-    HRESULT hr = create(&IID_XmlReader, (void **)&reader, NULL);
-    if (FAILED(hr)) {
+    if (!create)
+        return AVS_EUNAVAIL;
+    int rc = avs_xml_source_open(&src, path, max);
+    if (rc)
+        return rc;
+    if (FAILED(create(&IID_XmlReader, (void **)&reader, NULL))) {
         rc = AVS_EUNAVAIL;
         goto done;
     }
     /* No DTDs (no entity expansion bombs, no external fetches) and a bounded depth. */
     IXmlReader_SetProperty(reader, XmlReaderProperty_DtdProcessing, DtdProcessing_Prohibit);
     IXmlReader_SetProperty(reader, XmlReaderProperty_MaxElementDepth, 64);
-    hr = IXmlReader_SetInput(reader, (IUnknown *)stream);
-    rc = FAILED(hr) ? AVS_EFORMAT : read_all(reader, h, ctx);
+    hr = IXmlReader_SetInput(reader, (IUnknown *)avs_xml_source_stream(src));
+    if (SUCCEEDED(hr))
+        rc = read_all(&hr, reader, src, h, ctx);
+    if (rc) /* a callback's: the file was not read to its end, no hash */
+        goto done;
+    UINT line = 0, column = 0;
+    IXmlReader_GetLineNumber(reader, &line);
+    IXmlReader_GetLinePosition(reader, &column);
+    rc = avs_xml_source_finish(info, src, hr, line, column);
 done:
     if (reader)
         IXmlReader_Release(reader);
-    if (stream)
-        IStream_Release(stream);
-    free(doc);
-    free(data);
+    avs_xml_source_release(src);
     return rc;
+}
+
+int avs_os_xml_stream(struct avs_xml_input *info, const char *path, const struct avs_xml_handler *h,
+                      void *ctx)
+{
+    return stream_file(info, path, 0, h, ctx);
+}
+
+int avs_os_xml_parse_file(const char *path, size_t max, const struct avs_xml_handler *h, void *ctx)
+{
+    return stream_file(NULL, path, max, h, ctx);
 }

@@ -6,7 +6,7 @@ AVS_DEBIAN_PACKAGES=(
     libcriterion-dev zlib1g-dev
     wine64 msitools wixl
     jq python3 osslsigncode openssl
-    libxml2-utils
+    libxml2-utils libxml2-dev
 )
 
 avs_ensure_packages() {
@@ -28,3 +28,7 @@ avs_ensure_packages() {
 # The fuzzing and static checks (scripts/fuzz, and scripts/test's corpus replay and cppcheck):
 # clang-14 with its libFuzzer/sanitizer runtime, which Debian ships apart from the compiler.
 AVS_FUZZ_PACKAGES=(clang-14 libclang-rt-14-dev cppcheck)
+
+# The HTML report's browser checks (tests/report/run, e2e t_160): headless Chromium renders,
+# prints and sorts the page; poppler-utils reads the printed PDF back as text.
+AVS_REPORT_PACKAGES=(chromium poppler-utils)
