@@ -362,6 +362,11 @@ Test(report_html, a_report_without_findings)
     cr_expect_not_null(strstr(html, "id=\"chart-progress-none\""));
     cr_expect_not_null(strstr(html, "No prohibited product was seen."));
     cr_expect_not_null(strstr(html, "None: every event was counted."));
+    /* Nothing to load: no source, link or URL in the markup, the style or the script. */
+    cr_expect_eq(occurrences(html, " src=") + occurrences(html, " href=") +
+                     occurrences(html, "url(") + occurrences(html, "@import") +
+                     occurrences(html, "fetch(") + occurrences(html, "XMLHttpRequest"),
+                 0);
     free(html);
     avs_report_free(r);
 }
