@@ -42,7 +42,7 @@ static void event_clear(struct avs_evxml_event *e)
 
 void avs_evxml_free(struct avs_evxml *p)
 {
-    for (size_t i = 0; i < p->count; i++)
+    for (size_t i = 0; p->events && i < p->count; i++) /* (streaming: count, no events) */
         event_clear(&p->events[i]);
     free(p->events);
     event_clear(&p->cur);

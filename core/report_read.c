@@ -137,7 +137,7 @@ int avs_report_read_file(avs_report_builder *b, struct avs_report_error *err, co
         b->cur = NULL;
         return 0;
     }
-    if (rc == AVS_EFORMAT && !s.nodes) {
+    if (rc != AVS_ENOENT && rc != AVS_EACCES && rc != AVS_ENOMEM && !s.nodes) {
         /* Not XML from its first byte: an evidence export (gzip) perhaps. */
         free(in->path);
         b->n_inputs--;

@@ -54,10 +54,22 @@ static size_t cut_tail(const char *p, size_t len)
     return 0;
 }
 
-/* UTF-8 read as is: a character cut by the chunk's end waits for its end in carry. */
-static void hold_cut_tail(struct avs_xmlin *s)
+/* Non-ASCII bytes at the end of the LEN bytes at P (LEN when there is no ASCII). */
+static size_t non_ascii_tail(const char *p, size_t len)
 {
-    size_t k = cut_tail(s->out, s->out_len);
+    size_t k = 0;
+    while (k < len && (unsigned char)p[len - 1 - k] >= 0x80)
+        k++;
+    return k;
+}
+
+/* out ends after an ASCII byte (avs_xmlin_read says why): the non-ASCII bytes at its end wait
+ * in carry for the next chunk; a longer run than carry holds, only a cut character. */
+static void hold_tail(struct avs_xmlin *s)
+{
+    size_t k = non_ascii_tail(s->out, s->out_len);
+    if (k == s->out_len || k > sizeof s->carry)
+        k = cut_tail(s->out, s->out_len);
     s->out_len -= k;
     memcpy(s->carry, s->out + s->out_len, k);
     s->carry_len = k;
@@ -130,12 +142,13 @@ static int utf16_convert(struct avs_xmlin *s, size_t from, int at_eof)
     }
     if (!bad && at_eof && i < n)
         bad = "unexpected end of file (half a UTF-16 character)";
-    size_t done = (size_t)(o - (s->out + s->out_len));
-    track(s, s->out + s->out_len, done);
-    s->out_len += done;
+    s->out_len = (size_t)(o - s->out);
     memmove(s->raw, r + i, n - i);
     s->raw_len = n - i;
-    return bad ? fail(s, AVS_EFORMAT, bad) : 0;
+    if (!bad)
+        return 0;
+    track(s, s->out, s->out_len); /* the error is where the good characters end */
+    return fail(s, AVS_EFORMAT, bad);
 }
 
 static int is_space(char c)
@@ -186,17 +199,19 @@ static int first_chunk(struct avs_xmlin *s)
     }
     if (s->enc == ENC_UTF16) {
         s->raw_len = got;
-        rc = utf16_convert(s, skip, got < AVS_XMLIN_CHUNK);
+        rc = utf16_convert(s, skip, got == 0);
     } else {
         memcpy(s->out, s->raw + skip, got - skip);
         s->out_len = got - skip;
-        if (got == AVS_XMLIN_CHUNK)
-            hold_cut_tail(s);
     }
     if (!rc)
         rc = blank_declaration(s);
-    if (!rc && s->enc == ENC_UTF8)
+    if (!rc) {
+        hold_tail(s);
         track(s, s->out, s->out_len);
+    }
+    if (!rc && got == 0)
+        s->stage = ST_CLOSE;
     return rc;
 }
 
@@ -204,24 +219,26 @@ static int next_chunk(struct avs_xmlin *s)
 {
     size_t got = 0;
     int rc;
+    memcpy(s->out, s->carry, s->carry_len);
+    s->out_len = s->carry_len;
+    s->carry_len = 0;
     if (s->enc == ENC_UTF8) {
-        memcpy(s->out, s->carry, s->carry_len);
-        rc = read_chunk(s, s->out + s->carry_len, AVS_XMLIN_CHUNK, &got);
-        s->out_len = s->carry_len + got;
-        s->carry_len = 0;
-        if (got)
-            hold_cut_tail(s); /* at the end, a cut character goes to the reader, which says so */
-        if (!rc)
-            track(s, s->out, s->out_len);
+        rc = read_chunk(s, s->out + s->out_len, AVS_XMLIN_CHUNK, &got);
+        s->out_len += got;
     } else {
         rc = read_chunk(s, s->raw + s->raw_len, AVS_XMLIN_CHUNK, &got);
         s->raw_len += got;
         if (!rc)
             rc = utf16_convert(s, 0, got == 0);
     }
-    if (!rc && got == 0)
+    if (rc)
+        return rc;
+    if (got)
+        hold_tail(s); /* at the end, a cut character goes to the reader, which says so */
+    else
         s->stage = ST_CLOSE;
-    return rc;
+    track(s, s->out, s->out_len);
+    return 0;
 }
 
 /* Refills out with what comes next. */
@@ -246,43 +263,38 @@ static int refill(struct avs_xmlin *s)
     return 0;
 }
 
-/* Non-ASCII bytes at the end of the LAST bytes at P, up to LAST; LAST when there is no ASCII. */
-static size_t non_ascii_tail(const char *p, size_t last)
-{
-    size_t k = 0;
-    while (k < last && (unsigned char)p[last - 1 - k] >= 0x80)
-        k++;
-    return k;
-}
-
 int avs_xmlin_read(struct avs_xmlin *s, char *buf, size_t len, size_t *got)
 {
     size_t done = 0;
-    size_t last = 0; /* bytes of this Read copied from out as it is now */
     while (done < len && !s->err) {
-        if (s->out_pos < s->out_len) {
-            last = s->out_len - s->out_pos;
-            if (last > len - done)
-                last = len - done;
-            memcpy(buf + done, s->out + s->out_pos, last);
-            s->out_pos += last;
-            done += last;
-        } else if (s->stage == ST_DONE || refill(s) != 0) {
-            break;
+        size_t avail = s->out_len - s->out_pos, n = len - done;
+        if (avail == 0) {
+            if (s->stage == ST_DONE || refill(s) != 0)
+                break;
+            continue;
         }
-    }
-    /* A Read ends after an ASCII byte: Wine's XmlLite (8.0) takes a Read's last byte for the
-     * start of a character cut in two whenever it is not ASCII, and garbles the character it
-     * ends (seen on a 4 MB export: "é" read as U+FFFD). The bytes go back to out, which they
-     * came from; a Read without ASCII goes back to its last whole character (out holds whole
-     * characters) or, a single character, as it is. */
-    const char *tail = buf + done - last;
-    size_t k = non_ascii_tail(tail, last);
-    if (k == last)
-        k = cut_tail(tail, last);
-    if (k < last) {
-        done -= k;
-        s->out_pos -= k;
+        int last = n < avail;
+        /* A read ends after an ASCII byte: Wine's XmlLite (8.0) takes a read's last byte for
+         * the start of a character cut in two whenever it is not ASCII, and garbles the
+         * character it ends (seen on a 4 MB export: "é" read as U+FFFD). out ends after one
+         * (hold_tail); a read that ends inside it ends after its last ASCII byte, or before it
+         * when there is none (or, nothing read yet, after its last whole character). */
+        if (last) {
+            size_t k = non_ascii_tail(s->out + s->out_pos, n);
+            if (k == n && done > 0)
+                break;
+            if (k == n)
+                k = cut_tail(s->out + s->out_pos, n);
+            if (k < n)
+                n -= k;
+        } else {
+            n = avail;
+        }
+        memcpy(buf + done, s->out + s->out_pos, n);
+        s->out_pos += n;
+        done += n;
+        if (last)
+            break;
     }
     *got = done;
     return done == 0 ? s->err : 0;
@@ -316,8 +328,11 @@ int avs_xmlin_finish(struct avs_xml_input *info, struct avs_xmlin *s, int reader
     const char *what = s->what;
     if (!rc && reader_failed) {
         rc = AVS_EFORMAT;
-        /* Past the file's last character is in our closing tag: the file ended too soon. */
-        if (line < at_line || (line == at_line && column < at_col)) {
+        /* Past the file's last character is in our closing tag: the file ended too soon.
+         * LINE 0: the reader cannot say where (the error is WHY, at the end of what it read). */
+        if (line == 0) {
+            what = why;
+        } else if (line < at_line || (line == at_line && column < at_col)) {
             at_line = line;
             at_col = column;
             what = why;

@@ -39,9 +39,9 @@ struct avs_xmlin {
     unsigned long line, col;
     unsigned char raw[AVS_XMLIN_CHUNK + 4]; /* UTF-16 read and not converted yet */
     size_t raw_len;
-    char out[AVS_XMLIN_CHUNK / 2 * 3 + 16]; /* what the next reads hand on: whole characters */
+    char out[AVS_XMLIN_CHUNK / 2 * 3 + 128]; /* what the next reads hand on: whole characters */
     size_t out_len, out_pos;
-    char carry[4]; /* UTF-8: the start of a character whose end is in the next chunk */
+    char carry[64]; /* the non-ASCII end of the last chunk, handed on with the next */
     size_t carry_len;
 };
 
@@ -59,7 +59,8 @@ int avs_xmlin_failed(const struct avs_xmlin *x);
 /* After the reader stopped, at its end (READER_FAILED 0) or on an error WHY at its position
  * LINE:COLUMN: fills INFO (may be NULL) and returns 0, the input's own failure, or AVS_EFORMAT
  * with the position in the file as written (our root element not counted; past the file's end
- * it is "unexpected end of file" at its end). */
+ * it is "unexpected end of file" at its end; LINE 0 when the reader cannot say: WHY at the end
+ * of what was read). */
 int avs_xmlin_finish(struct avs_xml_input *info, struct avs_xmlin *x, int reader_failed,
                      unsigned long line, unsigned long column, const char *why);
 

@@ -6,7 +6,7 @@ AVS_DEBIAN_PACKAGES=(
     libcriterion-dev zlib1g-dev
     wine64 msitools wixl
     jq python3 osslsigncode openssl
-    libxml2-utils
+    libxml2-utils libxml2-dev
 )
 
 avs_ensure_packages() {

@@ -98,15 +98,6 @@ int avs_os_dpapi_unprotect(unsigned char **out, size_t *out_len, const void *dat
     return rc;
 }
 
-int avs_os_xml_parse_file(const char *path, size_t max, const struct avs_xml_handler *h, void *ctx)
-{
-    (void)path;
-    (void)max;
-    (void)h;
-    (void)ctx;
-    return AVS_EUNAVAIL; /* core/evxml.c is tested by feeding its callbacks directly */
-}
-
 int avs_os_path_trust(struct avs_os_trust *out, const char *path)
 {
     memset(out, 0, sizeof *out);

@@ -331,3 +331,48 @@ Test(report, systime_forms)
     cr_assert_eq(avs_report_parse_systime(&ms, "2026-12-01 10:00:00Z"), AVS_EFORMAT);
     cr_assert_eq(avs_report_parse_systime(&ms, ""), AVS_EFORMAT);
 }
+
+/* core/evxml's streaming mode hands each finished event to the report and keeps none. */
+static int stream_cb(void *ctx, const struct avs_evxml_event *e)
+{
+    return avs_report_add_event(ctx, e);
+}
+
+static void node_event(struct avs_evxml *x, const char *computer, const char *id, const char *t)
+{
+    const char *prov[2] = {"Name", "AvSwap"}, *tc[2] = {"SystemTime", t};
+    cr_assert_eq(avs_evxml_start(x, "Event", NULL, 0), 0);
+    avs_evxml_start(x, "System", NULL, 0);
+    avs_evxml_start(x, "Provider", prov, 1);
+    avs_evxml_end(x, "Provider");
+    avs_evxml_start(x, "EventID", NULL, 0);
+    avs_evxml_text(x, id, strlen(id));
+    avs_evxml_end(x, "EventID");
+    avs_evxml_start(x, "TimeCreated", tc, 1);
+    avs_evxml_end(x, "TimeCreated");
+    avs_evxml_start(x, "Computer", NULL, 0);
+    avs_evxml_text(x, computer, strlen(computer));
+    avs_evxml_end(x, "Computer");
+    avs_evxml_end(x, "System");
+    avs_evxml_start(x, "EventData", NULL, 0);
+    avs_evxml_start(x, "Data", NULL, 0);
+    avs_evxml_text(x, "ok", 2);
+    avs_evxml_end(x, "Data");
+    avs_evxml_end(x, "EventData");
+    cr_assert_eq(avs_evxml_end(x, "Event"), 0);
+}
+
+Test(report, evxml_streaming_keeps_no_event)
+{
+    struct avs_evxml x;
+    avs_evxml_init_stream(&x, stream_cb, b);
+    for (int i = 0; i < 1000; i++)
+        node_event(&x, i % 2 ? "PC1" : "PC2.corp", i % 3 ? "2090" : "2091",
+                   i % 2 ? "2026-12-01T10:00:00.0000000Z" : "2026-12-01T10:00:01.0000000Z");
+    cr_assert_eq(x.count, 1000);
+    cr_assert_null(x.events, "streaming keeps no event");
+    avs_evxml_free(&x);
+    finish();
+    cr_assert_eq(r->n_machines, 2);
+    cr_assert_eq(machine("PC1")->events, 500);
+}
