@@ -226,6 +226,11 @@ int avs_os_now(int64_t *out_ms);
  * the file is larger than MAX bytes (nothing is read), AVS_EACCES when it may not be read. */
 int avs_os_file_read_all(char **out, size_t *out_len, const char *path, size_t max);
 
+/* Reads the first LEN bytes (fewer when the file is shorter: *got says how many) of the file
+ * at PATH into BUF, opened as avs_os_file_read_all() opens it: what a file is, told by its
+ * first bytes (a gzip evidence export) before it is handed to a reader. AVS_ENOENT, AVS_EACCES. */
+int avs_os_file_read_head(void *buf, size_t len, size_t *got, const char *path);
+
 /* Appends LEN bytes of DATA at the end of the file at PATH, creating the file when it does not
  * exist (it then inherits its folder's ACL; the folder must exist: AVS_ENOENT otherwise), and
  * flushes them to the disk (FlushFileBuffers) before returning 0: when this returns 0 the bytes

@@ -444,6 +444,11 @@ int avs_report_set_replacement(avs_report_builder *b, struct mach *m, const char
     return set_text(b, &m->m.replacement, name);
 }
 
+int avs_report_name_from_event(avs_report_builder *b, struct mach *m, const char *name)
+{
+    return m->m.events || !m->m.expected ? 0 : set_text(b, &m->m.name, name);
+}
+
 void avs_report_touch(avs_report_builder *b, struct mach *m, int64_t t)
 {
     m->m.events++;
@@ -533,7 +538,10 @@ int avs_report_add_event(avs_report_builder *b, const struct avs_evxml_event *e)
     struct mach *m = avs_report_machine_get(b, e->computer);
     if (!m)
         return AVS_ENOMEM;
+    int rc = avs_report_name_from_event(b, m, e->computer);
+    if (rc)
+        return rc;
     avs_report_touch(b, m, t);
-    int rc = apply(b, m, e, t);
+    rc = apply(b, m, e, t);
     return rc ? rc : chain(b, m, e, t);
 }

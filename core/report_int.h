@@ -66,6 +66,9 @@ int avs_report_set_state(avs_report_builder *b, struct mach *m, enum avs_report_
 int avs_report_set_replacement(avs_report_builder *b, struct mach *m, const char *name, int64_t t);
 /* RUN is one of M's run IDs (at T: the newest gives last_run_id). */
 int avs_report_add_run(avs_report_builder *b, struct mach *m, const char *run, int64_t t);
+/* The name a machine's first event (or record) gives it replaces its --expected line: the
+ * report shows what the evidence says. */
+int avs_report_name_from_event(avs_report_builder *b, struct mach *m, const char *name);
 /* One more event (or record) of M at T, counted for M and the current input. */
 void avs_report_touch(avs_report_builder *b, struct mach *m, int64_t t);
 

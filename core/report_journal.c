@@ -48,7 +48,7 @@ int avs_report_add_journal(avs_report_builder *b, const struct avs_journal_rec *
     for (size_t i = 0; i < n; i++) {
         const struct avs_journal_rec *r = &recs[i];
         struct mach *m = avs_report_machine_get(b, r->host);
-        if (!m)
+        if (!m || avs_report_name_from_event(b, m, r->host) != 0)
             return AVS_ENOMEM;
         avs_report_touch(b, m, r->time_ms);
         m->journal_seen = 1;

@@ -41,26 +41,20 @@ static int on_event(void *ctx, const struct avs_evxml_event *e)
     return avs_report_add_event(ctx, e);
 }
 
-/* An `avswap evidence export`: the journal gzip-compressed. *IS_GZ = 0 when it is not gzip. */
-static int read_journal(avs_report_builder *b, struct avs_report_error *err, const char *path,
-                        int *is_gz)
+/* An `avswap evidence export`: the journal gzip-compressed. */
+static int read_journal(avs_report_builder *b, struct avs_report_error *err, const char *path)
 {
     char *raw = NULL;
     unsigned char *data = NULL;
     size_t raw_len = 0, len = 0, n = 0;
     struct avs_journal_rec *recs = NULL;
     struct avs_journal_check chk;
-    *is_gz = 0;
     int rc = avs_os_file_read_all(&raw, &raw_len, path, GZ_MAX);
-    if (rc == AVS_ETOOBIG)
-        return 0; /* no export is that large: not one */
     if (rc) {
-        error_set(err, rc, NULL);
+        error_set(err, rc,
+                  rc == AVS_ETOOBIG ? "a gzip file larger than any avswap evidence export" : NULL);
         return rc;
     }
-    if (raw_len < 2 || (unsigned char)raw[0] != 0x1f || (unsigned char)raw[1] != 0x8b)
-        goto done;
-    *is_gz = 1;
     if ((rc = avs_gunzip(&data, &len, raw, raw_len, AVS_JOURNAL_MAX_BYTES)) != 0) {
         error_set(err, rc,
                   rc == AVS_EFORMAT ? "a gzip file that is damaged or cut short (not a complete "
@@ -94,32 +88,19 @@ done:
     return rc;
 }
 
-struct sniff {
-    avs_report_builder *b;
-    int nodes; /* the reader reported something: it is XML, whatever comes after */
-};
-
-static int s_start(void *ctx, const char *name, const char *const *attrs, size_t n_attrs)
-{
-    struct avs_evxml *p = ctx;
-    ((struct sniff *)p->on_event_ctx)->nodes = 1;
-    return avs_evxml_start(ctx, name, attrs, n_attrs);
-}
-
-static const struct avs_xml_handler sniff_handler = {s_start, avs_evxml_text, avs_evxml_end};
-
-static int on_sniffed_event(void *ctx, const struct avs_evxml_event *e)
-{
-    return on_event(((struct sniff *)ctx)->b, e);
-}
-
 int avs_report_read_file(avs_report_builder *b, struct avs_report_error *err, const char *path)
 {
     struct avs_xml_input info;
     struct avs_evxml p;
-    struct sniff s = {b, 0};
     memset(err, 0, sizeof *err);
     memset(&info, 0, sizeof info);
+    /* A gzip file is never handed to the XML reader: binary bytes are not its input. (A head
+     * that cannot be read is the stream's to report, which names the file's problem.) */
+    unsigned char head[2];
+    size_t got = 0;
+    if (avs_os_file_read_head(head, sizeof head, &got, path) == 0 && got == 2 && head[0] == 0x1f &&
+        head[1] == 0x8b)
+        return read_journal(b, err, path);
     int rc = avs_report_input_begin(b, path, 0);
     if (rc) {
         error_set(err, rc, NULL);
@@ -127,8 +108,8 @@ int avs_report_read_file(avs_report_builder *b, struct avs_report_error *err, co
     }
     struct avs_report_input *in = b->cur;
     size_t at = b->n_inputs - 1;
-    avs_evxml_init_stream(&p, on_sniffed_event, &s);
-    rc = avs_os_xml_stream(&info, path, &sniff_handler, &p);
+    avs_evxml_init_stream(&p, on_event, b);
+    rc = avs_os_xml_stream(&info, path, &avs_evxml_handler, &p);
     avs_evxml_free(&p);
     in = &b->inputs[at]; /* (the array does not move while one file is read) */
     if (rc == 0) {
@@ -136,21 +117,6 @@ int avs_report_read_file(avs_report_builder *b, struct avs_report_error *err, co
         avs_sha256_hex(in->sha256, info.sha256);
         b->cur = NULL;
         return 0;
-    }
-    if (rc != AVS_ENOENT && rc != AVS_EACCES && rc != AVS_ENOMEM && !s.nodes) {
-        /* Not XML from its first byte: an evidence export (gzip) perhaps. */
-        free(in->path);
-        b->n_inputs--;
-        b->cur = NULL;
-        int is_gz;
-        struct avs_report_error jerr;
-        memset(&jerr, 0, sizeof jerr);
-        int jrc = read_journal(b, &jerr, path, &is_gz);
-        b->cur = NULL;
-        if (is_gz || jrc) {
-            *err = jerr;
-            return jrc;
-        }
     }
     b->cur = NULL;
     error_set(err, rc, rc == AVS_EFORMAT && info.what[0] ? info.what : NULL);

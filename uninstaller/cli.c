@@ -58,6 +58,7 @@ static void help(FILE *out)
         "      --journal FILE another journal (one moved aside) instead of this computer's\n"
         "  avswap evidence export FILE\n"
         "      Write the journal, gzip-compressed JSON lines, for an auditor.\n"
+        "  avswap report EVENTS.xml... [--expected FILE] [--html FILE] [--csv FILE] [--json]\n"
         "  avswap --help | --version\n"
         "\n"
         "Exit codes:\n"
@@ -107,6 +108,8 @@ int avs_cli_main(int argc, char **argv, FILE *out, FILE *err)
         return avs_cmd_evidence(argc - 2, argv + 2, out, err);
     if (strcmp(cmd, "secret") == 0)
         return avs_cmd_secret(argc - 2, argv + 2, out, err);
+    if (strcmp(cmd, "report") == 0)
+        return avs_cmd_report(argc - 2, argv + 2, out, err);
     fputs("avswap: unknown command '", err);
     avs_report_put_safe(err, cmd);
     fputs("'\nTry 'avswap --help' for the list of commands.\n", err);

@@ -15,6 +15,7 @@ int avs_cmd_scan(int argc, char **argv, FILE *out, FILE *err);
 int avs_cmd_remediate(int argc, char **argv, FILE *out, FILE *err);
 int avs_cmd_status(int argc, char **argv, FILE *out, FILE *err);
 int avs_cmd_evidence(int argc, char **argv, FILE *out, FILE *err);
+int avs_cmd_report(int argc, char **argv, FILE *out, FILE *err);
 
 /* The journal's path: %ProgramData%\AvSwap\journal.jsonl (malloc'd, or NULL). */
 char *avs_cli_journal_path(void);

@@ -120,6 +120,29 @@ done:
     return err;
 }
 
+int avs_os_file_read_head(void *buf, size_t len, size_t *got, const char *path)
+{
+    HANDLE h;
+    *got = 0;
+    int err =
+        open_file(&h, path, GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE,
+                  OPEN_EXISTING, FILE_FLAG_SEQUENTIAL_SCAN);
+    if (err)
+        return err;
+    while (*got < len) {
+        DWORD want = len - *got > IO_CHUNK ? IO_CHUNK : (DWORD)(len - *got), n = 0;
+        if (!ReadFile(h, (char *)buf + *got, want, &n, NULL)) {
+            err = avs_win32_last_error();
+            break;
+        }
+        if (n == 0)
+            break;
+        *got += n;
+    }
+    CloseHandle(h);
+    return err;
+}
+
 int avs_os_file_append_durable(const char *path, const void *data, size_t len)
 {
     HANDLE h;

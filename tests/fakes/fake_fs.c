@@ -163,6 +163,21 @@ int avs_os_file_read_all(char **out, size_t *out_len, const char *path, size_t m
     return 0;
 }
 
+int avs_os_file_read_head(void *buf, size_t len, size_t *got, const char *path)
+{
+    *got = 0;
+    int err = take_fail(FAKE_FS_READ);
+    if (err)
+        return err;
+    struct file *f = find(path);
+    if (!f)
+        return AVS_ENOENT;
+    *got = f->len < len ? f->len : len;
+    if (*got)
+        memcpy(buf, f->data, *got);
+    return 0;
+}
+
 int avs_os_file_append_durable(const char *path, const void *data, size_t len)
 {
     append_calls++;

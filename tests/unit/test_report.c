@@ -183,6 +183,7 @@ Test(report, states_and_totals)
     cr_assert_eq(machine("G")->state, AVS_RSTATE_UNKNOWN);
     cr_assert_eq(machine("H")->state, AVS_RSTATE_SILENT);
     cr_assert(machine("A")->expected, "an expected name matches up to the first dot");
+    cr_assert_eq(r->n_machines, 8, "a.corp.example is A, named as its events name it");
     cr_assert_eq(r->totals.machines, 7);
     cr_assert_eq(r->totals.silent, 1);
     cr_assert_eq(r->totals.with_prohibited, 3);
@@ -375,4 +376,15 @@ Test(report, evxml_streaming_keeps_no_event)
     finish();
     cr_assert_eq(r->n_machines, 2);
     cr_assert_eq(machine("PC1")->events, 500);
+}
+
+Test(report, the_events_name_an_expected_machine)
+{
+    cr_assert_eq(avs_report_expect(b, "WS-OK"), 0);
+    ev("ws-ok.corp.example", 2090, 1, "ok", NULL);
+    finish();
+    cr_assert_eq(r->n_machines, 1);
+    cr_assert_str_eq(r->machines[0].name, "ws-ok.corp.example");
+    cr_assert(r->machines[0].expected);
+    cr_assert_eq(r->machines[0].state, AVS_RSTATE_COMPLIANT);
 }
