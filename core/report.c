@@ -97,18 +97,14 @@ static int set_text(avs_report_builder *b, char **dst, const char *s)
 }
 
 /* "PC1.corp.example" -> "pc1": collectors show FQDNs, a machine's own log its short name. */
-static char *host_key(const char *name)
+static void host_key(char key[AVS_REPORT_MAX_TEXT + 1], const char *name)
 {
     size_t len = strcspn(name, ".");
     if (len > AVS_REPORT_MAX_TEXT)
         len = AVS_REPORT_MAX_TEXT;
-    char *k = malloc(len + 1);
-    if (!k)
-        return NULL;
     for (size_t i = 0; i < len; i++)
-        k[i] = (char)lower((unsigned char)name[i]);
-    k[len] = '\0';
-    return k;
+        key[i] = (char)lower((unsigned char)name[i]);
+    key[len] = '\0';
 }
 
 static size_t hash(const char *s)
@@ -139,27 +135,24 @@ static int table_grow(avs_report_builder *b)
 
 struct mach *avs_report_machine_get(avs_report_builder *b, const char *name)
 {
-    char *key = host_key(name);
-    if (!key)
-        return NULL;
+    char key[AVS_REPORT_MAX_TEXT + 1]; /* no allocation for a machine already known */
+    host_key(key, name);
     if (b->table_cap) {
         for (size_t j = hash(key) & (b->table_cap - 1); b->table[j];
              j = (j + 1) & (b->table_cap - 1)) {
             struct mach *m = &b->machines[b->table[j] - 1];
-            if (strcmp(m->key, key) == 0) {
-                free(key);
+            if (strcmp(m->key, key) == 0)
                 return m;
-            }
         }
     }
     /* New: keep the table at most half full. */
     if ((b->n + 1) * 2 > b->table_cap && table_grow(b) != 0)
-        goto fail;
+        return NULL;
     if (b->n == b->cap) {
         size_t cap = b->cap ? b->cap * 2 : 256;
         struct mach *g = realloc(b->machines, cap * sizeof *g);
         if (!g)
-            goto fail;
+            return NULL;
         b->machines = g;
         b->cap = cap;
     }
@@ -167,17 +160,17 @@ struct mach *avs_report_machine_get(avs_report_builder *b, const char *name)
     memset(m, 0, sizeof *m);
     int err = 0;
     m->m.name = avs_report_text(b, name, &err);
-    if (err)
-        goto fail;
-    m->key = key;
+    m->key = avs_strdup(key);
+    if (err || !m->key) {
+        free(m->m.name);
+        free(m->key);
+        return NULL;
+    }
     size_t j = hash(key) & (b->table_cap - 1);
     while (b->table[j])
         j = (j + 1) & (b->table_cap - 1);
     b->table[j] = ++b->n;
     return m;
-fail:
-    free(key);
-    return NULL;
 }
 
 int avs_report_expect(avs_report_builder *b, const char *machine)
@@ -215,6 +208,21 @@ int avs_report_parse_systime(int64_t *out_ms, const char *s)
     return avs_journal_parse_time(out_ms, t);
 }
 
+/* Room for one more of N items of SIZE bytes in *ARR (capacity *CAP, doubled from 2): a machine
+ * costs what its events hold, not its bounds. */
+static int grow(void **arr, size_t *cap, size_t n, size_t size)
+{
+    if (n < *cap)
+        return 0;
+    size_t ncap = *cap ? *cap * 2 : 2;
+    void *g = realloc(*arr, ncap * size);
+    if (!g)
+        return AVS_ENOMEM;
+    *arr = g;
+    *cap = ncap;
+    return 0;
+}
+
 int avs_report_span_add(struct mach *m, int64_t lo, int64_t hi)
 {
     if (lo < 1)
@@ -237,11 +245,8 @@ int avs_report_span_add(struct mach *m, int64_t lo, int64_t hi)
         m->spans_full = 1; /* counted as gaps, never guessed consistent */
         return 0;
     }
-    if (!m->spans) {
-        m->spans = malloc(AVS_REPORT_MAX_SPANS * sizeof *m->spans);
-        if (!m->spans)
-            return AVS_ENOMEM;
-    }
+    if (grow((void **)&m->spans, &m->spans_cap, m->n_spans, sizeof *m->spans) != 0)
+        return AVS_ENOMEM;
     m->spans[m->n_spans].lo = lo;
     m->spans[m->n_spans].hi = hi;
     m->n_spans++;
@@ -332,7 +337,7 @@ int avs_report_add_run(avs_report_builder *b, struct mach *m, const char *run, i
         b->notes.dropped_runs++;
         return 0;
     }
-    if (!m->m.run_ids && !(m->m.run_ids = calloc(AVS_REPORT_MAX_RUNS, sizeof *m->m.run_ids)))
+    if (grow((void **)&m->m.run_ids, &m->runs_cap, m->m.n_run_ids, sizeof *m->m.run_ids) != 0)
         return AVS_ENOMEM;
     int err = 0;
     m->m.run_ids[m->m.n_run_ids] = avs_report_text(b, run, &err);
@@ -351,8 +356,8 @@ static struct avs_report_product *product(avs_report_builder *b, struct mach *m,
         b->notes.dropped_products++;
         return NULL;
     }
-    if (!m->m.products &&
-        !(m->m.products = calloc(AVS_REPORT_MAX_PRODUCTS, sizeof *m->m.products))) {
+    if (grow((void **)&m->m.products, &m->products_cap, m->m.n_products, sizeof *m->m.products) !=
+        0) {
         *err = AVS_ENOMEM;
         return NULL;
     }
@@ -376,8 +381,10 @@ static void seen_prohibited(struct mach *m, int64_t t)
         m->compliant_after_ms = 0; /* found again after it: that verdict is no remediation */
 }
 
-int avs_report_product_found(avs_report_builder *b, struct mach *m, const char *name,
-                             const char *version, int64_t t)
+/* NAME (VERSION) seen on M at T: found by a scan, or REMOVED; the newest of each keeps its
+ * version. */
+static int product_seen(avs_report_builder *b, struct mach *m, const char *name,
+                        const char *version, int64_t t, int removed)
 {
     int err = 0;
     seen_prohibited(m, t);
@@ -386,28 +393,23 @@ int avs_report_product_found(avs_report_builder *b, struct mach *m, const char *
         return err;
     if (!p->first_found_ms || t < p->first_found_ms)
         p->first_found_ms = t;
-    if (t >= p->last_found_ms) {
-        p->last_found_ms = t;
-        err = set_text(b, &p->version_found, version);
-    }
-    return err;
+    int64_t *when = removed ? &p->removed_ms : &p->last_found_ms;
+    if (t < *when)
+        return 0;
+    *when = t;
+    return set_text(b, removed ? &p->version_removed : &p->version_found, version);
+}
+
+int avs_report_product_found(avs_report_builder *b, struct mach *m, const char *name,
+                             const char *version, int64_t t)
+{
+    return product_seen(b, m, name, version, t, 0);
 }
 
 int avs_report_product_removed(avs_report_builder *b, struct mach *m, const char *name,
                                const char *version, int64_t t)
 {
-    int err = 0;
-    seen_prohibited(m, t);
-    struct avs_report_product *p = product(b, m, name, &err);
-    if (!p)
-        return err;
-    if (!p->first_found_ms || t < p->first_found_ms)
-        p->first_found_ms = t;
-    if (t >= p->removed_ms) {
-        p->removed_ms = t;
-        err = set_text(b, &p->version_removed, version);
-    }
-    return err;
+    return product_seen(b, m, name, version, t, 1);
 }
 
 int avs_report_set_state(avs_report_builder *b, struct mach *m, enum avs_report_state st, int rank,

@@ -23,7 +23,8 @@ struct mach {
     int64_t seq_max; /* the highest record seq named, and the ID of the event that named it */
     uint32_t seq_max_event;
     struct span *spans;
-    size_t n_spans;
+    size_t n_spans, spans_cap;
+    size_t products_cap, runs_cap; /* of m.products and m.run_ids */
     int spans_full;   /* AVS_REPORT_MAX_SPANS reached: the evidence is flagged, not guessed */
     int conflict;     /* a journal of this machine did not verify */
     int journal_seen; /* its seqs come from a journal (its tail is the journal's own end) */

@@ -89,10 +89,13 @@ t_report_fleet_from_real_runs() {
     printf 'WS-NC\r\nWS-OK\nWS-SILENT\n# a comment\n\nWS-U16\n' >"$E2E_RES/report-expected.txt"
 
     r=$E2E_RES/report-fleet-json
-    rm -f -- "$csv"
+    rm -f -- "$csv" "$E2E_RES/report-fleet.html"
     report_run "$r" "$(avs_winpath "$fleet")" "$(avs_winpath "$E2E_RES/report-u16.xml")" \
-        --expected "$(avs_winpath "$E2E_RES/report-expected.txt")" --csv "$(avs_winpath "$csv")" --json
+        --expected "$(avs_winpath "$E2E_RES/report-expected.txt")" --csv "$(avs_winpath "$csv")" \
+        --html "$(avs_winpath "$E2E_RES/report-fleet.html")" --json
     expect_code "$r" 0
+    grep -q 'WS-BLOCK' "$E2E_RES/report-fleet.html" || fail "the HTML page names no machine"
+    grep -q -i 'Content-Security-Policy' "$E2E_RES/report-fleet.html" || fail "the HTML page has no CSP"
     jq -e . "$r.out" >/dev/null || fail "--json is not JSON: $(head -c 400 "$r.out") $(head -c 400 "$r.err")"
     state() { jq -r --arg m "$1" '.machines[] | select(.machine == $m) | .state' "$r.out"; }
     eq "$(state WS-NC)" not-compliant "WS-NC (a scan that found KES)"
@@ -143,11 +146,14 @@ t_report_bad_input_leaves_nothing() {
     head -c 3000 "$E2E_RES/report-whole.xml" >"$cut" # cut inside an event, as a copy that failed
     rm -f -- "$csv"
     r=$E2E_RES/report-bad
-    report_run "$r" "$(avs_winpath "$E2E_RES/report-whole.xml")" "$(avs_winpath "$cut")" --csv "$(avs_winpath "$csv")"
+    rm -f -- "$E2E_RES/report-bad.html"
+    report_run "$r" "$(avs_winpath "$E2E_RES/report-whole.xml")" "$(avs_winpath "$cut")" --csv "$(avs_winpath "$csv")" \
+        --html "$(avs_winpath "$E2E_RES/report-bad.html")"
     expect_code "$r" 1603
     grep -q -E 'report-cut\.xml:[0-9]+:[0-9]+: ' "$r.err" || fail "the error does not name the file and line:column: $(head -c 500 "$r.err")"
     [[ ! -s $r.out ]] || fail "totals were printed for a bad input: $(head -c 300 "$r.out")"
     [[ ! -e $csv ]] || fail "a CSV was left behind"
+    [[ ! -e $E2E_RES/report-bad.html ]] || fail "an HTML page was left behind"
     [[ -z $(find "$E2E_RES" -maxdepth 1 -name 'report-bad.csv*') ]] || fail "a temporary CSV was left behind"
     # Not XML at all, and no such file: the same exit, no totals.
     printf 'hello\n' >"$E2E_RES/report-text.xml"
