@@ -59,6 +59,7 @@ static void utc(struct avs_buf *out, int64_t ms)
         return;
     }
     avs_state_format_utc(t, ms);
+    t[10] = ' '; /* "2026-12-02 03:04:05Z": a narrow column wraps between date and time */
     avs_buf_puts(out, t);
 }
 

@@ -3,6 +3,7 @@
  * the charts add up to the totals the page prints. Reports are built field by field here, so
  * these tests depend on the writer only. */
 #include <criterion/criterion.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -362,6 +363,71 @@ Test(report_html, a_report_without_findings)
     cr_expect_not_null(strstr(html, "id=\"chart-progress-none\""));
     cr_expect_not_null(strstr(html, "No prohibited product was seen."));
     cr_expect_not_null(strstr(html, "None: every event was counted."));
+    /* Nothing to load: no source, link or URL in the markup, the style or the script. */
+    cr_expect_eq(occurrences(html, " src=") + occurrences(html, " href=") +
+                     occurrences(html, "url(") + occurrences(html, "@import") +
+                     occurrences(html, "fetch(") + occurrences(html, "XMLHttpRequest"),
+                 0);
+    free(html);
+    avs_report_free(r);
+}
+
+/* One AvSwap event of COMPUTER at minute MIN of 2026-12-01T10:00Z, strings NULL-ended, fed to
+ * the real aggregation (core/report.c). */
+static void feed(avs_report_builder *b, const char *computer, unsigned id, int min, ...)
+{
+    char time[64];
+    char *data[16];
+    size_t n = 0;
+    va_list ap;
+    va_start(ap, min);
+    for (const char *s; n < 16 && (s = va_arg(ap, const char *)) != NULL;)
+        data[n++] = (char *)s;
+    va_end(ap);
+    snprintf(time, sizeof time, "2026-12-01T%02d:%02d:00.0000000Z", 10 + min / 60, min % 60);
+    struct avs_evxml_event e = {"AvSwap", 1, id, 0, (char *)computer, time, data, n};
+    cr_assert_eq(avs_report_add_event(b, &e), 0);
+}
+
+/* The charts of a report the aggregation made (every state, a remediated machine, a silent
+ * one) add up to the totals the same report computed. */
+Test(report_html, charts_of_an_aggregated_report_match_its_totals)
+{
+    avs_report_builder *b = NULL;
+    cr_assert_eq(avs_report_builder_new(&b), 0);
+    feed(b, "A", 2010, 1, "KES", "11", NULL);
+    feed(b, "A", 6001, 2, "run-a", "a removal finishes at the restart", NULL);
+    feed(b, "B", 2010, 1, "KES", "11", NULL);
+    feed(b, "B", 6003, 2, "run-b", "remove", "msiexec said 1603", NULL);
+    feed(b, "C", 6002, 2, "run-c", "the replacement is not approved", NULL);
+    feed(b, "D", 2010, 1, "KIS", "21", NULL);
+    feed(b, "D", 6021, 2, "1", "KIS", "policy", NULL);
+    feed(b, "E", 2010, 5, "KES", "11", NULL);
+    feed(b, "E", 2091, 5, "1", "KES", "ok", NULL);
+    feed(b, "E", 2090, 90, "ok", NULL);
+    feed(b, "F", 2010, 3, "KES", "11", NULL);
+    feed(b, "F", 2091, 3, "1", "KES", "ok", NULL);
+    feed(b, "G", 2090, 4, "ok", NULL);
+    cr_assert_eq(avs_report_expect(b, "H"), 0);
+    struct avs_report *r = NULL;
+    cr_assert_eq(avs_report_finish(&r, b), 0);
+    avs_report_builder_free(b);
+    cr_assert_eq(r->totals.silent, 1);
+    cr_assert_geq(r->totals.remediated, 1, "E was remediated");
+    char *html = page(r);
+    char *states = between(html, "id=\"chart-states\"", "</svg>");
+    size_t bars = 0;
+    cr_expect_eq(sum_attr(states, "data-count=\"", &bars), r->n_machines);
+    cr_expect_eq(r->n_machines, r->totals.machines + r->totals.silent);
+    char *progress = between(html, "id=\"chart-progress\"", "</svg>");
+    cr_expect_eq(attr_of(progress, "class=\"found\" data-final=\""), r->totals.with_prohibited);
+    cr_expect_eq(attr_of(progress, "class=\"remediated\" data-final=\""), r->totals.remediated);
+    char want[64];
+    snprintf(want, sizeof want, "<dd id=\"total-with_prohibited\">%zu</dd>",
+             r->totals.with_prohibited);
+    cr_expect_not_null(strstr(html, want), "%s", want);
+    free(states);
+    free(progress);
     free(html);
     avs_report_free(r);
 }
