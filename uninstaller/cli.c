@@ -58,6 +58,8 @@ static void help(FILE *out)
         "      --journal FILE another journal (one moved aside) instead of this computer's\n"
         "  avswap evidence export FILE\n"
         "      Write the journal, gzip-compressed JSON lines, for an auditor.\n"
+        "  avswap policy applocker [--audit] [--merge] [--services] [--dll] [--out FILE]\n"
+        "      Write the AppLocker policy that denies the vendor's signed code (docs/DEPLOY.md).\n"
         "  avswap --help | --version\n"
         "\n"
         "Exit codes:\n"
@@ -107,6 +109,8 @@ int avs_cli_main(int argc, char **argv, FILE *out, FILE *err)
         return avs_cmd_evidence(argc - 2, argv + 2, out, err);
     if (strcmp(cmd, "secret") == 0)
         return avs_cmd_secret(argc - 2, argv + 2, out, err);
+    if (strcmp(cmd, "policy") == 0)
+        return avs_cmd_policy(argc - 2, argv + 2, out, err);
     fputs("avswap: unknown command '", err);
     avs_report_put_safe(err, cmd);
     fputs("'\nTry 'avswap --help' for the list of commands.\n", err);
