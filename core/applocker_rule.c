@@ -41,25 +41,6 @@ static int is_name(char c)
            c == '-' || c == '.' || c == ':';
 }
 
-static void put_utf8(struct avs_buf *b, unsigned long cp)
-{
-    if (cp < 0x80) {
-        avs_buf_putc(b, (char)cp);
-    } else if (cp < 0x800) {
-        avs_buf_putc(b, (char)(0xc0 | (cp >> 6)));
-        avs_buf_putc(b, (char)(0x80 | (cp & 0x3f)));
-    } else if (cp < 0x10000) {
-        avs_buf_putc(b, (char)(0xe0 | (cp >> 12)));
-        avs_buf_putc(b, (char)(0x80 | ((cp >> 6) & 0x3f)));
-        avs_buf_putc(b, (char)(0x80 | (cp & 0x3f)));
-    } else {
-        avs_buf_putc(b, (char)(0xf0 | (cp >> 18)));
-        avs_buf_putc(b, (char)(0x80 | ((cp >> 12) & 0x3f)));
-        avs_buf_putc(b, (char)(0x80 | ((cp >> 6) & 0x3f)));
-        avs_buf_putc(b, (char)(0x80 | (cp & 0x3f)));
-    }
-}
-
 /* Decodes the attribute value between P and END (entities resolved) into *OUT. */
 static int decode(char **out, const char **why, const char *p, const char *end)
 {
@@ -105,7 +86,8 @@ static int decode(char **out, const char **why, const char *p, const char *end)
                 cp = cp * (hex ? 16u : 10u) + (unsigned long)v;
             }
             if (digits > 0 && cp > 0 && cp <= 0x10ffff && !(cp >= 0xd800 && cp <= 0xdfff)) {
-                put_utf8(&b, cp);
+                char u[4];
+                avs_buf_append(&b, u, avs_utf8_encode(u, (uint32_t)cp));
                 done = 1;
             }
         }
