@@ -17,6 +17,7 @@ const char *avs_source_name(enum avs_source_id id)
 {
     static const char *const names[AVS_SRC_COUNT] = {
         "uninstall-64", "uninstall-32", "uninstall-users", "msi", "services", "registry", "wsc",
+        "applocker",
     };
     return (unsigned)id < AVS_SRC_COUNT ? names[id] : "?";
 }
@@ -478,6 +479,11 @@ static int collect_regroots(struct avs_inventory *inv, const struct avs_catalog 
     return 0;
 }
 
+static int applocker_note(void *ctx, const char *key, const char *value, const char *problem)
+{
+    return avs_inventory_note(ctx, key, value, problem);
+}
+
 int avs_inventory_collect(struct avs_inventory *out, const struct avs_catalog *cat)
 {
     int rc;
@@ -502,6 +508,11 @@ int avs_inventory_collect(struct avs_inventory *out, const struct avs_catalog *c
     }
     out->sources[AVS_SRC_WSC].err = err;
     out->sources[AVS_SRC_WSC].count = out->n_wsc;
+
+    if ((rc = avs_applocker_read(&out->applocker, cat, applocker_note, out)) != 0)
+        goto done;
+    out->sources[AVS_SRC_APPLOCKER].err = out->applocker.err;
+    out->sources[AVS_SRC_APPLOCKER].count = out->applocker.n_rules;
 done:
     if (rc)
         avs_inventory_free(out);
@@ -526,5 +537,6 @@ void avs_inventory_free(struct avs_inventory *inv)
     }
     free(inv->notes);
     avs_os_msi_related_free(inv->self_codes, inv->n_self_codes);
+    avs_applocker_state_free(&inv->applocker);
     memset(inv, 0, sizeof *inv);
 }

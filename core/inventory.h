@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "applocker.h"
 #include "catalog.h"
 #include "os.h"
 
@@ -21,6 +22,8 @@ enum avs_source_id {
     AVS_SRC_SERVICES,        /* services and drivers */
     AVS_SRC_REGISTRY,        /* the vendor's registry roots */
     AVS_SRC_WSC,             /* Security Center AntiVirusProduct */
+    AVS_SRC_APPLOCKER,       /* the effective AppLocker policy and the Application Identity
+                                service: reported, never part of compliance (core/applocker.h) */
     AVS_SRC_COUNT
 };
 
@@ -71,6 +74,7 @@ struct avs_inventory {
     struct avs_note *notes;
     size_t n_notes;
     struct avs_source sources[AVS_SRC_COUNT];
+    struct avs_applocker_state applocker; /* what AppLocker enforces against the vendor */
     char **self_codes; /* product codes Windows Installer records with AvSwap's UpgradeCode */
     size_t n_self_codes;
 };

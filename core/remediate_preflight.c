@@ -156,6 +156,40 @@ static int check_disk(struct pf *p)
     return note(p, "disk", "%s", text);
 }
 
+/* The vendor signs its uninstallers: with a deny rule for its signers enforced in the context
+ * AvSwap runs in (an administrator's session; SYSTEM only with the services extension), Windows
+ * refuses to start them and the run would stop half-way, after the first removals. */
+static int check_applocker(struct pf *p)
+{
+    struct rctx *c = p->c;
+    const struct avs_applocker_state *al = &c->scan.inv.applocker;
+    int system = c->who.user_sid && strcmp(c->who.user_sid, "S-1-5-18") == 0;
+    const char *where = system ? "SYSTEM (the AvSwap service)" : "an administrator's session";
+    const char *level = avs_applocker_level_name(al->level);
+    const struct avs_finding *hit = NULL;
+
+    for (size_t i = 0; i < c->scan.det.n_findings && !hit; i++) {
+        const char *why = NULL;
+        const struct avs_finding *f = &c->scan.det.findings[i];
+        if (f->uninstall == AVS_UNINSTALL_EXE && avs_rem_removable(c, f, &why))
+            hit = f;
+    }
+    /* Short lines: the checks are joined into one event string (3002, 3009). */
+    if (!hit)
+        return note(p, "applocker", "%s", level);
+    if (!(system ? al->deny_system : al->deny_admin))
+        return note(p, "applocker", "%s%s", level,
+                    al->level == AVS_APPLOCKER_ABSENT ? "" : ", does not deny it here");
+    int first = !p->code;
+    int rc = fail(p, AVS_EXIT_BLOCKED, "applocker",
+                  "%s is removed by the vendor's signed uninstaller, which AppLocker denies for "
+                  "%s (%s: %s); remove the products before deploying the AppLocker policy",
+                  hit->name, where, level, al->detail ? al->detail : "");
+    if (first && p->code)
+        p->event = AVS_EV_APPLOCKER_BLOCKED;
+    return rc;
+}
+
 int avs_rem_preflight(struct rctx *c)
 {
     struct pf p;
@@ -197,6 +231,8 @@ int avs_rem_preflight(struct rctx *c)
             rc = note(&p, "uninstall", "%s", line);
         }
     }
+    if (!rc && (c->o->dry_run || !p.code))
+        rc = check_applocker(&p);
     /* Last: waiting for a busy installer is pointless when something else already blocks. */
     if (!rc && (c->o->dry_run || !p.code))
         rc = check_installer(&p);

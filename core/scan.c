@@ -25,6 +25,9 @@ char *avs_scan_source_state(const struct avs_scan *s, enum avs_source_id id)
     else if (err == AVS_EUNAVAIL && id == AVS_SRC_WSC)
         avs_buf_puts(&b, "unavailable: Security Center (root\\SecurityCenter2) is not present on "
                          "this edition of Windows");
+    else if (err == AVS_EUNAVAIL && id == AVS_SRC_APPLOCKER)
+        avs_buf_puts(&b, "unavailable: the Application Identity service (AppIDSvc) does not "
+                         "exist, so AppLocker cannot enforce anything here");
     else if (err == AVS_EUNAVAIL)
         avs_buf_printf(&b, "unavailable: %s", avs_strerror(err));
     else
@@ -110,11 +113,23 @@ done:
     return rc;
 }
 
+/* What AppLocker enforces against the vendor: one event per scan, whatever it found, so an
+ * auditor sees "discontinue future use" machine by machine. */
+static void log_applocker(struct avs_scan *s)
+{
+    char *st = avs_scan_source_state(s, AVS_SRC_APPLOCKER);
+    const char *str[3] = {avs_applocker_level_name(s->inv.applocker.level), st ? st : "?",
+                          s->inv.applocker.detail ? s->inv.applocker.detail : ""};
+    avs_scan_event(s, AVS_EV_APPLOCKER_STATE, str, 3);
+    free(st);
+}
+
 static int log_sources(struct avs_scan *s)
 {
     for (int i = 0; i < AVS_SRC_COUNT; i++) {
         int err = s->inv.sources[i].err;
-        if (!err)
+        /* AppLocker has its own event (2030): it is reported, never a gap in the inventory. */
+        if (!err || i == AVS_SRC_APPLOCKER)
             continue;
         char *st = avs_scan_source_state(s, (enum avs_source_id)i);
         if (!st)
@@ -149,9 +164,12 @@ int avs_scan_run(struct avs_scan *out, const struct avs_catalog *cat, const char
     if ((rc = avs_inventory_collect(&out->inv, cat)) != 0 ||
         (rc = avs_detect(&out->det, &out->inv, cat)) != 0)
         goto done;
+    /* AppLocker never changes compliance or the exit code: it says what happens next time. */
     for (int i = 0; i < AVS_SRC_COUNT; i++)
-        if (out->inv.sources[i].err && out->inv.sources[i].err != AVS_EUNAVAIL)
+        if (out->inv.sources[i].err && out->inv.sources[i].err != AVS_EUNAVAIL &&
+            i != AVS_SRC_APPLOCKER)
             out->incomplete = 1;
+    log_applocker(out);
     if ((rc = log_sources(out)) != 0 || (rc = log_findings(out)) != 0 ||
         (rc = log_outcome(out)) != 0)
         goto done;

@@ -56,7 +56,7 @@ int avs_utf8_valid(const char *s)
     return 1;
 }
 
-static size_t put_utf8(char *o, uint32_t cp)
+size_t avs_utf8_encode(char *o, uint32_t cp)
 {
     if (cp < 0x80) {
         o[0] = (char)cp;
@@ -117,7 +117,7 @@ int avs_utf16le_decode(char **out, unsigned *out_flags, const unsigned char *dat
         if (u >= 0xd800 && u <= 0xdbff && i + 1 < end) {
             uint32_t lo = (uint32_t)data[2 * i + 2] | ((uint32_t)data[2 * i + 3] << 8);
             if (lo >= 0xdc00 && lo <= 0xdfff) {
-                o += put_utf8(s + o, 0x10000 + ((u - 0xd800) << 10) + (lo - 0xdc00));
+                o += avs_utf8_encode(s + o, 0x10000 + ((u - 0xd800) << 10) + (lo - 0xdc00));
                 i++;
                 continue;
             }
@@ -126,7 +126,7 @@ int avs_utf16le_decode(char **out, unsigned *out_flags, const unsigned char *dat
             flags |= AVS_UTF16_BAD_SURROGATE;
             u = 0xfffd;
         }
-        o += put_utf8(s + o, u);
+        o += avs_utf8_encode(s + o, u);
     }
     s[o] = '\0';
     *out = s;

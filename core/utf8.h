@@ -7,6 +7,7 @@
 #define AVS_UTF8_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 /* Length in bytes (1-4) of the valid UTF-8 sequence at the start of P (N bytes available), or
  * 0 when it is not valid UTF-8 (overlong, surrogate, beyond U+10FFFF, truncated). */
@@ -14,6 +15,10 @@ size_t avs_utf8_valid_prefix(const unsigned char *p, size_t n);
 
 /* 1 when S is entirely valid UTF-8. */
 int avs_utf8_valid(const char *s);
+
+/* Writes code point CP (at most U+10FFFF, not a surrogate: the caller checks) as UTF-8 at O,
+ * which has room for 4 bytes; returns the number of bytes written (1-4). */
+size_t avs_utf8_encode(char *o, uint32_t cp);
 
 /* What avs_utf16le_decode had to repair; a bit set. */
 enum {

@@ -59,6 +59,9 @@ static void help(FILE *out)
         "  avswap evidence export FILE\n"
         "      Write the journal, gzip-compressed JSON lines, for an auditor.\n"
         "  avswap report EVENTS.xml... [--expected FILE] [--html FILE] [--csv FILE] [--json]\n"
+        "      The auditor's fleet report from Event Log exports (docs/AUDIT.md).\n"
+        "  avswap policy applocker [--audit] [--merge] [--services] [--dll] [--out FILE]\n"
+        "      Write the AppLocker policy that denies the vendor's signed code (docs/DEPLOY.md).\n"
         "  avswap --help | --version\n"
         "\n"
         "Exit codes:\n"
@@ -110,6 +113,8 @@ int avs_cli_main(int argc, char **argv, FILE *out, FILE *err)
         return avs_cmd_secret(argc - 2, argv + 2, out, err);
     if (strcmp(cmd, "report") == 0)
         return avs_cmd_report(argc - 2, argv + 2, out, err);
+    if (strcmp(cmd, "policy") == 0)
+        return avs_cmd_policy(argc - 2, argv + 2, out, err);
     fputs("avswap: unknown command '", err);
     avs_report_put_safe(err, cmd);
     fputs("'\nTry 'avswap --help' for the list of commands.\n", err);

@@ -45,6 +45,9 @@ int avs_cli_read_password(char **out, const char *file, int prompt, const char *
 
 int avs_cmd_secret(int argc, char **argv, FILE *out, FILE *err);
 
+/* `avswap policy applocker [--audit] [--merge] [--services] [--dll] [--out FILE]` (cmd_policy.c). */
+int avs_cmd_policy(int argc, char **argv, FILE *out, FILE *err);
+
 /* The effective policy and its sources in `avswap status` (report_policy.c). PASSWORD says
  * where an uninstall password would come from ("PasswordFile (policy)", "machine secret",
  * "none"), never the password. */

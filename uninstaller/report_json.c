@@ -67,6 +67,10 @@ int avs_report_scan_json(FILE *out, const struct avs_scan *s, int exit_code)
     }
     avs_json_object_end(&j);
 
+    /* Reported only: what AppLocker would do to the vendor's code from now on. */
+    avs_json_kv_string(&j, "applocker", avs_applocker_level_name(s->inv.applocker.level));
+    avs_json_kv_string(&j, "applocker_detail", s->inv.applocker.detail);
+
     avs_json_key(&j, "notes");
     avs_json_array_begin(&j);
     for (size_t i = 0; i < s->inv.n_notes; i++) {

@@ -126,6 +126,14 @@ void avs_report_scan_text(FILE *out, const struct avs_scan *s, int exit_code)
         free(st);
     }
 
+    fprintf(out, "\nAppLocker (future use of the vendor's code): %s\n",
+            avs_applocker_level_name(s->inv.applocker.level));
+    if (s->inv.applocker.detail) {
+        fputs("  ", out);
+        avs_report_put_safe(out, s->inv.applocker.detail);
+        fputc('\n', out);
+    }
+
     if (s->inv.n_notes) {
         fprintf(out, "\nNotes (%zu; unusable data was ignored, nothing was inferred from it):\n",
                 s->inv.n_notes);
