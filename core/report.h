@@ -48,6 +48,10 @@ enum avs_report_state {
 /* The word for STATE ("reboot-pending"); "?" for a value out of range. */
 const char *avs_report_state_name(enum avs_report_state state);
 
+/* 1 when ID is one of AvSwap's event IDs (win32/avs_messages.mc; a unit test keeps the two
+ * equal), 0 for an ID of a newer AvSwap, which the report counts in a note. */
+int avs_report_event_known(uint32_t id);
+
 /* What the record hashes ("seq N, SHA-256 H", the last insertion string of every remediation
  * event that mirrors a journal record) say about a machine's evidence chain. */
 enum avs_report_evidence {

@@ -7,6 +7,7 @@
 #include "error.h"
 #include "gzip.h"
 #include "report_int.h"
+#include "utf8.h"
 
 /* The largest evidence export and --expected file read whole (a journal is at most
  * AVS_JOURNAL_MAX_BYTES uncompressed). */
@@ -147,6 +148,26 @@ int avs_report_expect_file(avs_report_builder *b, struct avs_report_error *err, 
         error_set(err, rc, NULL);
         return rc;
     }
+    if (len >= 2 && memcmp(data, "\xFF\xFE", 2) == 0) {
+        /* UTF-16LE with its BOM: what `Get-ADComputer ... > machines.txt` writes in Windows
+         * PowerShell. Decoded whole (a NUL code unit inside would end it: refused below). */
+        char *u = NULL;
+        unsigned flags = 0;
+        if ((rc = avs_utf16le_decode(&u, &flags, (const unsigned char *)data + 2, len - 2,
+                                     EXPECTED_MAX)) != 0) {
+            error_set(err, rc, NULL);
+            goto done;
+        }
+        if (!(flags & AVS_UTF16_NO_TERMINATOR) || (flags & ~AVS_UTF16_NO_TERMINATOR)) {
+            free(u);
+            rc = AVS_EFORMAT;
+            error_set(err, rc, "not a text file of machine names: its UTF-16 is not valid");
+            goto done;
+        }
+        free(data);
+        data = u;
+        len = strlen(u);
+    }
     char *s = data;
     if (len >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0)
         s += 3;
@@ -154,7 +175,7 @@ int avs_report_expect_file(avs_report_builder *b, struct avs_report_error *err, 
         rc = AVS_EFORMAT;
         error_set(err, rc,
                   "not a text file of machine names (UTF-8, one a line): it holds NUL "
-                  "bytes (UTF-16? save it as UTF-8)");
+                  "bytes (UTF-16 without its byte order mark? save it as UTF-8)");
         goto done;
     }
     for (unsigned long line = 1; s && *s; line++) {

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "error.h"
+#include "fake_fs.h"
 #include "jsonread.h"
 #include "report.h"
 #include "report_int.h"
@@ -20,6 +21,7 @@ static struct avs_report *r;
 
 static void setup(void)
 {
+    fake_fs_reset();
     cr_assert_eq(avs_report_builder_new(&b), 0);
     r = NULL;
 }
@@ -211,6 +213,29 @@ Test(report, unknown_other_and_malformed_events_are_notes)
     cr_assert_eq(machine("PC1")->events, 1);
 }
 
+/* Every event AvSwap writes is one the report knows, and no other: an ID added to the .mc and
+ * forgotten here would be an "unknown event" note in every fleet's report. */
+Test(report, knows_exactly_the_events_of_the_message_file)
+{
+    FILE *f = fopen(AVS_SOURCE_DIR "/win32/avs_messages.mc", "r");
+    cr_assert_not_null(f);
+    char line[512];
+    unsigned char in_mc[65536] = {0};
+    size_t n = 0;
+    while (fgets(line, sizeof line, f)) {
+        unsigned id;
+        if (sscanf(line, "MessageId=%u", &id) == 1 && id < 65536) {
+            in_mc[id] = 1;
+            n++;
+        }
+    }
+    fclose(f);
+    cr_assert_gt(n, 70, "MessageIds read from the .mc: %zu", n);
+    for (uint32_t id = 0; id < 65536; id++)
+        cr_expect_eq(avs_report_event_known(id), in_mc[id], "event %u: in the .mc %d, known %d",
+                     (unsigned)id, in_mc[id], avs_report_event_known(id));
+}
+
 Test(report, a_lost_event_is_a_gap)
 {
     removal("PC1", 0, 6);
@@ -387,4 +412,32 @@ Test(report, the_events_name_an_expected_machine)
     cr_assert_str_eq(r->machines[0].name, "ws-ok.corp.example");
     cr_assert(r->machines[0].expected);
     cr_assert_eq(r->machines[0].state, AVS_RSTATE_COMPLIANT);
+}
+
+/* --expected as the auditor makes it: UTF-8 (with or without a BOM) or UTF-16LE with its BOM
+ * (Windows PowerShell's `>`); comments and blank lines skipped; anything else is refused. */
+Test(report, expected_lists_in_utf8_and_utf16)
+{
+    static const char utf8[] = "\xEF\xBB\xBF# from AD\r\nWS-1\r\n\r\nws-2.corp.example\n";
+    static const char utf16[] = "\xFF\xFEW\0S\0-\0003\0\r\0\n\0W\0S\0-\0004\0\r\0\n\0";
+    static const char nobom16[] = "W\0S\0-\0005\0\r\0\n\0";
+    static const char badsur[] = "\xFF\xFEW\0\x00\xD8S\0";
+    struct avs_report_error err;
+    cr_assert_eq(fake_fs_put("C:\\a\\utf8.txt", utf8, sizeof utf8 - 1), 0);
+    cr_assert_eq(fake_fs_put("C:\\a\\utf16.txt", utf16, sizeof utf16 - 1), 0);
+    cr_assert_eq(fake_fs_put("C:\\a\\nobom16.txt", nobom16, sizeof nobom16 - 1), 0);
+    cr_assert_eq(fake_fs_put("C:\\a\\badsur.txt", badsur, sizeof badsur - 1), 0);
+    cr_assert_eq(avs_report_expect_file(b, &err, "C:\\a\\utf8.txt"), 0, "%s", err.what);
+    cr_assert_eq(avs_report_expect_file(b, &err, "C:\\a\\utf16.txt"), 0, "%s", err.what);
+    cr_assert_eq(avs_report_expect_file(b, &err, "C:\\a\\nobom16.txt"), AVS_EFORMAT);
+    cr_assert_not_null(strstr(err.what, "NUL"), "%s", err.what);
+    cr_assert_eq(avs_report_expect_file(b, &err, "C:\\a\\badsur.txt"), AVS_EFORMAT);
+    cr_assert_not_null(strstr(err.what, "UTF-16"), "%s", err.what);
+    finish();
+    cr_assert_eq(r->n_machines, 4, "WS-1, ws-2, WS-3, WS-4: %zu", r->n_machines);
+    for (size_t i = 0; i < r->n_machines; i++)
+        cr_expect_eq(r->machines[i].state, AVS_RSTATE_SILENT, "%s", r->machines[i].name);
+    cr_assert_str_eq(machine("WS-3")->name, "WS-3");
+    cr_assert_str_eq(machine("WS-4")->name, "WS-4");
+    cr_assert_eq(r->totals.silent, 4);
 }
