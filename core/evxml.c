@@ -14,7 +14,8 @@ enum field {
     F_DATA,
 };
 
-const struct avs_xml_handler avs_evxml_handler = {avs_evxml_start, avs_evxml_text, avs_evxml_end};
+const struct avs_xml_handler avs_evxml_handler = {avs_evxml_start, avs_evxml_text, avs_evxml_end,
+                                                  avs_evxml_wants};
 
 void avs_evxml_init(struct avs_evxml *p)
 {
@@ -146,6 +147,19 @@ int avs_evxml_start(void *ctx, const char *name, const char *const *attrs, size_
         p->field = F_DATA;
     }
     return 0;
+}
+
+int avs_evxml_wants(void *ctx, const char *name)
+{
+    const struct avs_evxml *p = ctx;
+    if (!p->event_at)
+        return 0; /* outside an event nothing is taken: Event has no attribute we read */
+    if (!name)    /* a text node: only a field's own text is collected */
+        return p->field != F_NONE && p->depth - p->event_at == 2;
+    /* The attributes read: those of System's Provider, TimeCreated and EventID (level 2 once
+     * NAME starts, below System). */
+    return p->depth - p->event_at == 1 && at(p, 1, "System") &&
+           (ieq(name, "Provider") || ieq(name, "TimeCreated") || ieq(name, "EventID"));
 }
 
 int avs_evxml_text(void *ctx, const char *text, size_t len)

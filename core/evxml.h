@@ -64,6 +64,9 @@ void avs_evxml_free(struct avs_evxml *p);
 int avs_evxml_start(void *ctx, const char *name, const char *const *attrs, size_t n_attrs);
 int avs_evxml_text(void *ctx, const char *text, size_t len);
 int avs_evxml_end(void *ctx, const char *name);
+/* What the callbacks above take (struct avs_xml_handler's wants): the attributes of System's
+ * Provider, TimeCreated and EventID, and the texts of EventID, Computer and EventData's Data. */
+int avs_evxml_wants(void *ctx, const char *name);
 extern const struct avs_xml_handler avs_evxml_handler;
 
 /* Reads the export at PATH (at most 256 MiB; in core/evidence.c) into OUT (initialised here; free

@@ -418,14 +418,19 @@ struct avs_xml_handler {
     int (*start)(void *ctx, const char *name, const char *const *attrs, size_t n_attrs);
     int (*text)(void *ctx, const char *text, size_t len);
     int (*end)(void *ctx, const char *name);
+    /* Optional (NULL: everything is reported). Asked before the attributes of the element NAME
+     * that is about to start, and (NAME NULL) before a text node: 0 when the consumer has no
+     * use for them, which lets a reader skip decoding them (start then gets no attributes; text
+     * is not called). A reader may ignore it and report everything. A fleet's export is mostly
+     * nodes that core/evxml.c drops: this spares their conversion to UTF-8. */
+    int (*wants)(void *ctx, const char *name);
 };
 
 /* Reads the XML file at PATH (UTF-8 or UTF-16LE, with or without a BOM; one root element or
  * a sequence of elements with none, as `wevtutil qe /f:xml` writes) with the system's XML
  * reader (XmlLite; DTDs prohibited) and reports its nodes to H. AVS_EFORMAT when it is not
  * well-formed XML, AVS_ETOOBIG beyond MAX bytes, AVS_EUNAVAIL without XmlLite. */
-int avs_os_xml_parse_file(const char *path, size_t max, const struct avs_xml_handler *h,
-                          void *ctx);
+int avs_os_xml_parse_file(const char *path, size_t max, const struct avs_xml_handler *h, void *ctx);
 
 /* What avs_os_xml_stream() learnt of the file it read. */
 struct avs_xml_input {
@@ -442,8 +447,8 @@ struct avs_xml_input {
  * reported to H nor counted in line/column). INFO may be NULL. AVS_EFORMAT not well-formed (a
  * truncated file included), AVS_ENOENT, AVS_EACCES, AVS_EUNAVAIL without XmlLite, or what a
  * callback returned. */
-int avs_os_xml_stream(struct avs_xml_input *info, const char *path,
-                      const struct avs_xml_handler *h, void *ctx);
+int avs_os_xml_stream(struct avs_xml_input *info, const char *path, const struct avs_xml_handler *h,
+                      void *ctx);
 
 /* Who may have written PATH: owner_ok when its owner is SYSTEM or Administrators; dacl_ok when
  * its DACL allows nothing to anyone but SYSTEM and Administrators; dacl_protected when the DACL

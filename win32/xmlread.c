@@ -85,7 +85,8 @@ static int element(IXmlReader *r, struct utf8 *b, const struct avs_xml_handler *
     b->len = 0;
     int rc = local_name(b, &name, r);
     BOOL empty = IXmlReader_IsEmptyElement(r);
-    HRESULT hr = rc ? S_FALSE : IXmlReader_MoveToFirstAttribute(r);
+    int wanted = !rc && (!h->wants || h->wants(ctx, b->p + name));
+    HRESULT hr = !wanted ? S_FALSE : IXmlReader_MoveToFirstAttribute(r);
     while (hr == S_OK && !rc) {
         if (!IXmlReader_IsDefault(r) && na < MAX_ATTRS) {
             rc = local_name(b, &at[2 * na], r);
@@ -98,7 +99,8 @@ static int element(IXmlReader *r, struct utf8 *b, const struct avs_xml_handler *
     }
     if (!rc && FAILED(hr))
         rc = AVS_EFORMAT;
-    IXmlReader_MoveToElement(r);
+    if (wanted)
+        IXmlReader_MoveToElement(r);
     if (rc)
         return rc;
     /* The buffer may have moved while it grew: pointers only now. */
@@ -141,6 +143,10 @@ static int read_all(HRESULT *hr, IXmlReader *r, struct avs_xml_source *src,
             b.len = 0;
             if (--open > 0 && (rc = local_name(&b, &at, r)) == 0)
                 rc = h->end(ctx, b.p + at);
+        } else if ((t == XmlNodeType_Text || t == XmlNodeType_CDATA ||
+                    t == XmlNodeType_Whitespace) &&
+                   open > 1 && h->wants && !h->wants(ctx, NULL)) {
+            continue; /* inside the file's elements, and of no use to the consumer */
         } else if (t == XmlNodeType_Text || t == XmlNodeType_CDATA || t == XmlNodeType_Whitespace) {
             const wchar_t *w = NULL;
             UINT n = 0;

@@ -111,7 +111,7 @@ static int dump_end(void *ctx, const char *name)
 
 static int dump(const char *path)
 {
-    static const struct avs_xml_handler h = {dump_start, dump_text, dump_end};
+    static const struct avs_xml_handler h = {dump_start, dump_text, dump_end, NULL};
     struct dump d = {0};
     struct avs_xml_input in;
     int rc = avs_os_xml_stream(&in, path, &h, &d);
@@ -180,7 +180,7 @@ static int count_end(void *ctx, const char *name)
 
 static int timed(const char *mode, const char *path)
 {
-    static const struct avs_xml_handler h = {count_start, count_text, count_end};
+    static const struct avs_xml_handler h = {count_start, count_text, count_end, NULL};
     unsigned long long nodes = 0, bytes = 0;
     struct avs_xml_input in;
     double c0 = cpu_ms();

@@ -68,7 +68,7 @@ static int rec_end(void *ctx, const char *name)
     return 0;
 }
 
-static const struct avs_xml_handler rec_handler = {rec_start, rec_text, rec_end};
+static const struct avs_xml_handler rec_handler = {rec_start, rec_text, rec_end, NULL};
 
 static int stream(struct rec *r, struct avs_xml_input *in)
 {
