@@ -48,9 +48,17 @@ static int append(struct utf8 *b, size_t *at, const wchar_t *w, UINT len)
         b->p = p;
         b->cap = cap;
     }
-    int n = len ? WideCharToMultiByte(CP_UTF8, 0, w, (int)len, b->p + b->len,
-                                      (int)(b->cap - b->len - 1), NULL, NULL)
-                : 0;
+    /* Names and most values of an export are ASCII: copied unit by unit, which costs a
+     * fraction of a WideCharToMultiByte call (millions of them in a fleet's export). */
+    UINT i = 0;
+    char *o = b->p + b->len;
+    while (i < len && w[i] < 0x80) {
+        o[i] = (char)w[i];
+        i++;
+    }
+    int n = i == len ? (int)len
+                     : WideCharToMultiByte(CP_UTF8, 0, w, (int)len, o, (int)(b->cap - b->len - 1),
+                                           NULL, NULL);
     if (len && n <= 0)
         return AVS_EFORMAT;
     *at = b->len;
