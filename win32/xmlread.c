@@ -18,12 +18,6 @@
 #include <string.h>
 #include <xmllite.h>
 
-/* Debian's MinGW has the header but no import library and no IID symbol. */
-static const GUID IID_XmlReader = {
-    0x7279fc81, 0x709d, 0x4095, {0xb6, 0x3d, 0x69, 0xfe, 0x4b, 0x0d, 0x90, 0x30}};
-
-typedef HRESULT(WINAPI *create_reader_fn)(REFIID riid, void **out, IMalloc *m);
-
 #define MAX_ATTRS 32
 
 /* UTF-8 text of the node being reported, reused from node to node (no allocation per node). */
@@ -183,21 +177,11 @@ static int stream_file(struct avs_xml_input *info, const char *path, uint64_t ma
     HRESULT hr = E_FAIL;
     if (info)
         memset(info, 0, sizeof *info);
-    HMODULE xl = avs_win32_load_system32(L"xmllite.dll");
-    create_reader_fn create =
-        xl ? (create_reader_fn)(void (*)(void))GetProcAddress(xl, "CreateXmlReader") : NULL;
-    if (!create)
-        return AVS_EUNAVAIL;
-    int rc = avs_xml_source_open(&src, path, max);
+    int rc = avs_xml_reader_new(&reader);
     if (rc)
         return rc;
-    if (FAILED(create(&IID_XmlReader, (void **)&reader, NULL))) {
-        rc = AVS_EUNAVAIL;
+    if ((rc = avs_xml_source_open(&src, path, max)) != 0)
         goto done;
-    }
-    /* No DTDs (no entity expansion bombs, no external fetches) and a bounded depth. */
-    IXmlReader_SetProperty(reader, XmlReaderProperty_DtdProcessing, DtdProcessing_Prohibit);
-    IXmlReader_SetProperty(reader, XmlReaderProperty_MaxElementDepth, 64);
     hr = IXmlReader_SetInput(reader, (IUnknown *)avs_xml_source_stream(src));
     if (SUCCEEDED(hr))
         rc = read_all(&hr, reader, src, h, ctx);

@@ -14,6 +14,12 @@ static const GUID IID_SeqStream = {
     0x0c733a30, 0x2a1c, 0x11ce, {0xad, 0xe5, 0x00, 0xaa, 0x00, 0x44, 0x77, 0x3a}};
 static const GUID IID_Stream = {0x0000000c, 0x0000, 0x0000, {0xc0, 0, 0, 0, 0, 0, 0, 0x46}};
 
+/* Debian's MinGW has the header but no import library and no IID symbol. */
+static const GUID IID_XmlReader = {
+    0x7279fc81, 0x709d, 0x4095, {0xb6, 0x3d, 0x69, 0xfe, 0x4b, 0x0d, 0x90, 0x30}};
+
+typedef HRESULT(WINAPI *create_reader_fn)(REFIID riid, void **out, IMalloc *m);
+
 struct avs_xml_source {
     IStream iface; /* first: the stream is the source */
     LONG refs;
@@ -208,4 +214,19 @@ void avs_xml_source_release(struct avs_xml_source *s)
 {
     if (s)
         IStream_Release(&s->iface);
+}
+
+int avs_xml_reader_new(IXmlReader **out)
+{
+    *out = NULL;
+    HMODULE xl = avs_win32_load_system32(L"xmllite.dll");
+    create_reader_fn create =
+        xl ? (create_reader_fn)(void (*)(void))GetProcAddress(xl, "CreateXmlReader") : NULL;
+    if (!create || FAILED(create(&IID_XmlReader, (void **)out, NULL))) {
+        *out = NULL;
+        return AVS_EUNAVAIL;
+    }
+    IXmlReader_SetProperty(*out, XmlReaderProperty_DtdProcessing, DtdProcessing_Prohibit);
+    IXmlReader_SetProperty(*out, XmlReaderProperty_MaxElementDepth, 64);
+    return 0;
 }

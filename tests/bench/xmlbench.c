@@ -25,10 +25,6 @@
 
 #include "sha256.h"
 
-static const GUID IID_XmlReader = {
-    0x7279fc81, 0x709d, 0x4095, {0xb6, 0x3d, 0x69, 0xfe, 0x4b, 0x0d, 0x90, 0x30}};
-typedef HRESULT(WINAPI *create_reader_fn)(REFIID riid, void **out, IMalloc *m);
-
 static double cpu_ms(void)
 {
     FILETIME c, e, k, u;
@@ -130,24 +126,17 @@ static int dump(const char *path)
 
 static int floor_read(unsigned long long *nodes, unsigned long long *bytes, const char *path)
 {
-    HMODULE xl = avs_win32_load_system32(L"xmllite.dll");
-    create_reader_fn create =
-        xl ? (create_reader_fn)(void (*)(void))GetProcAddress(xl, "CreateXmlReader") : NULL;
     struct avs_xml_source *src = NULL;
     IXmlReader *reader = NULL;
     XmlNodeType t;
     HRESULT hr = E_FAIL;
-    if (!create)
-        return AVS_EUNAVAIL;
-    int rc = avs_xml_source_open(&src, path, 0);
+    int rc = avs_xml_reader_new(&reader);
     if (rc)
         return rc;
-    if (FAILED(create(&IID_XmlReader, (void **)&reader, NULL))) {
-        avs_xml_source_release(src);
-        return AVS_EUNAVAIL;
+    if ((rc = avs_xml_source_open(&src, path, 0)) != 0) {
+        IXmlReader_Release(reader);
+        return rc;
     }
-    IXmlReader_SetProperty(reader, XmlReaderProperty_DtdProcessing, DtdProcessing_Prohibit);
-    IXmlReader_SetProperty(reader, XmlReaderProperty_MaxElementDepth, 64);
     hr = IXmlReader_SetInput(reader, (IUnknown *)avs_xml_source_stream(src));
     while (SUCCEEDED(hr) && (hr = IXmlReader_Read(reader, &t)) == S_OK)
         (*nodes)++;
