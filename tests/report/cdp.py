@@ -5,6 +5,7 @@ events on fd 4. The page under test is opened from a file: URL; the browser has 
 (--no-proxy-server and a proxy rule that sends everything nowhere), so a page that tried to load
 anything from elsewhere would fail to, and the attempt shows in the network log the checks read.
 """
+import fcntl
 import json
 import os
 import shutil
@@ -21,31 +22,41 @@ def chromium_path():
     raise RuntimeError("no chromium: apt-get install chromium (scripts/lib/deps.sh AVS_REPORT_PACKAGES)")
 
 
+def _high(fd):
+    """FD moved to a number above 9. The child gets its stdio on 0-2 and the pipe on 3 and 4, so
+    an end numbered 0-4 would be overwritten before Chromium starts: a harness that runs with
+    stdin closed makes os.pipe() return fd 0."""
+    high = fcntl.fcntl(fd, fcntl.F_DUPFD_CLOEXEC, 10)
+    os.close(fd)
+    return high
+
+
 class Browser:
     def __init__(self, timeout=60):
         self.timeout = timeout
         self.profile = tempfile.mkdtemp(prefix="avs-cdp-")
-        r_cmd, w_cmd = os.pipe()  # we write commands, chromium reads fd 3
-        r_out, w_out = os.pipe()  # chromium writes fd 4, we read
+        r_cmd, w_cmd = map(_high, os.pipe())  # we write commands, chromium reads fd 3
+        r_out, w_out = map(_high, os.pipe())  # chromium writes fd 4, we read
         self.proc = None
 
         def child():
-            # Via fds above 4 first: the pipe's own numbers may be 3 or 4.
-            a, b = os.dup(r_cmd), os.dup(w_out)
-            a, b = os.dup2(a, 10), os.dup2(b, 11)
-            os.dup2(10, 3)
-            os.dup2(11, 4)
-            os.close(10)
-            os.close(11)
+            os.dup2(r_cmd, 3)
+            os.dup2(w_out, 4)
 
+        # --disable-dev-shm-usage: shared memory in the profile's temp folder, not /dev/shm,
+        # which a CI container may lack or keep tiny (Chromium then dies at start).
         args = [chromium_path(), "--headless", "--remote-debugging-pipe", "--no-sandbox",
-                "--disable-gpu", "--no-first-run", "--no-default-browser-check",
+                "--disable-gpu", "--disable-dev-shm-usage", "--disable-crash-reporter",
+                "--no-first-run", "--no-default-browser-check",
                 "--disable-extensions", "--disable-background-networking", "--disable-sync",
                 "--no-proxy-server", "--proxy-server=127.0.0.1:9", "--proxy-bypass-list=<-loopback>",
                 "--user-data-dir=" + self.profile, "about:blank"]
+        # Chromium's own messages go to a file: when it dies, the error says why.
+        self.log_path = self.profile + ".log"
+        self.log = open(self.log_path, "wb")
         self.proc = subprocess.Popen(args, pass_fds=(3, 4), preexec_fn=child,
-                                     stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                     stderr=subprocess.DEVNULL, start_new_session=True)
+                                     stdin=subprocess.DEVNULL, stdout=self.log,
+                                     stderr=self.log, start_new_session=True)
         os.close(r_cmd)
         os.close(w_out)
         self.w = os.fdopen(w_cmd, "wb", buffering=0)
@@ -60,10 +71,23 @@ class Browser:
                 raise TimeoutError("chromium did not answer in time")
             chunk = self.r.read(65536)
             if not chunk:
-                raise RuntimeError("chromium closed the debugging pipe")
+                raise RuntimeError("chromium closed the debugging pipe" + self._why())
             self.buf += chunk
         msg, self.buf = self.buf.split(b"\0", 1)
         return json.loads(msg)
+
+    def _why(self):
+        """Chromium's exit status and the end of what it printed, for an error message."""
+        try:
+            rc = self.proc.wait(5)
+        except subprocess.TimeoutExpired:
+            rc = None
+        try:
+            with open(self.log_path, "rb") as f:
+                tail = f.read()[-2000:].decode("utf-8", "replace").strip()
+        except OSError:
+            tail = ""
+        return " (exit status %s)%s" % (rc, ("; it printed:\n" + tail) if tail else "")
 
     def send(self, method, params=None, session=None):
         self.next_id += 1
@@ -71,7 +95,10 @@ class Browser:
         cmd = {"id": mid, "method": method, "params": params or {}}
         if session:
             cmd["sessionId"] = session
-        self.w.write(json.dumps(cmd).encode() + b"\0")
+        try:
+            self.w.write(json.dumps(cmd).encode() + b"\0")
+        except BrokenPipeError:
+            raise RuntimeError("chromium closed the debugging pipe" + self._why()) from None
         deadline = time.monotonic() + self.timeout
         while True:
             m = self._read_message(deadline)
@@ -110,7 +137,12 @@ class Browser:
                     os.killpg(self.proc.pid, 9)  # our own process group only
                     self.proc.wait(10)
         finally:
+            self.log.close()
             shutil.rmtree(self.profile, ignore_errors=True)
+            try:
+                os.unlink(self.log_path)
+            except OSError:
+                pass
 
     def __enter__(self):
         return self
