@@ -1,7 +1,6 @@
 /* Events out of the nodes of an Event Log export (see evxml.h). */
 #include "evxml.h"
 
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -30,25 +29,31 @@ void avs_evxml_init_stream(struct avs_evxml *p,
     p->on_event_ctx = ctx;
 }
 
-static void event_clear(struct avs_evxml_event *e)
-{
-    free(e->provider);
-    free(e->computer);
-    free(e->time);
-    for (size_t i = 0; i < e->n_data; i++)
-        free(e->data[i]);
-    free(e->data);
-    memset(e, 0, sizeof *e);
-}
-
 void avs_evxml_free(struct avs_evxml *p)
 {
     for (size_t i = 0; p->events && i < p->count; i++) /* (streaming: count, no events) */
-        event_clear(&p->events[i]);
+        free(p->events[i].block);
     free(p->events);
-    event_clear(&p->cur);
-    avs_buf_free(&p->text);
+    avs_buf_free(&p->store);
     memset(p, 0, sizeof *p);
+}
+
+/* A new event opens: nothing of the last one is kept (store keeps its allocation). */
+static void event_open(struct avs_evxml *p)
+{
+    memset(&p->cur, 0, sizeof p->cur);
+    p->store.len = 0;
+    if (p->store.data)
+        p->store.data[0] = '\0';
+    p->provider_at = p->computer_at = p->time_at = 0;
+}
+
+/* The text collected since field_at is dropped. */
+static void drop_field(struct avs_evxml *p)
+{
+    p->store.len = p->field_at;
+    if (p->store.data)
+        p->store.data[p->field_at] = '\0';
 }
 
 static int ieq(const char *a, const char *b)
@@ -60,13 +65,6 @@ static int ieq(const char *a, const char *b)
             return 0;
     }
     return *a == *b;
-}
-
-static void clear_text(struct avs_evxml *p)
-{
-    p->text.len = 0;
-    if (p->text.data)
-        p->text.data[0] = '\0';
 }
 
 static const char *attr(const char *const *attrs, size_t n, const char *name)
@@ -84,12 +82,15 @@ static int at(const struct avs_evxml *p, int level, const char *name)
     return level <= d && level <= AVS_EVXML_MAX_DEPTH && ieq(p->path[level - 1], name);
 }
 
-static int set_once(char **dst, const char *v)
+/* V goes into store once: *AT is set by the first V, later ones are ignored. */
+static int set_once(struct avs_evxml *p, size_t *at, const char *v)
 {
-    if (*dst || !v)
+    if (*at || !v)
         return 0;
-    *dst = avs_strdup(v);
-    return *dst ? 0 : AVS_ENOMEM;
+    size_t where = p->store.len;
+    avs_buf_append(&p->store, v, strlen(v) + 1);
+    *at = where + 1;
+    return p->store.err;
 }
 
 static uint32_t number(const char *s, uint32_t max, int *ok)
@@ -118,22 +119,28 @@ int avs_evxml_start(void *ctx, const char *name, const char *const *attrs, size_
     if (!p->event_at) {
         if (ieq(name, "Event")) {
             p->event_at = p->depth;
-            event_clear(&p->cur);
+            event_open(p);
         }
         return 0;
     }
     int level = p->depth - p->event_at;
-    if (level <= AVS_EVXML_MAX_DEPTH)
-        snprintf(p->path[level - 1], sizeof p->path[0], "%s", name);
+    if (level <= AVS_EVXML_MAX_DEPTH) {
+        /* (a name cut to 15 bytes: longer ones are none of those compared) */
+        char *d = p->path[level - 1];
+        size_t i = 0;
+        for (; i < sizeof p->path[0] - 1 && name[i]; i++)
+            d[i] = name[i];
+        d[i] = '\0';
+    }
     if (level != 2)
         return 0; /* deeper elements are skipped; a field's text around them is kept */
-    clear_text(p);
     p->field = F_NONE;
+    p->field_at = p->store.len;
     if (at(p, 1, "System")) {
         if (ieq(name, "Provider"))
-            return set_once(&p->cur.provider, attr(attrs, n_attrs, "Name"));
+            return set_once(p, &p->provider_at, attr(attrs, n_attrs, "Name"));
         if (ieq(name, "TimeCreated"))
-            return set_once(&p->cur.time, attr(attrs, n_attrs, "SystemTime"));
+            return set_once(p, &p->time_at, attr(attrs, n_attrs, "SystemTime"));
         if (ieq(name, "EventID")) {
             int ok;
             const char *q = attr(attrs, n_attrs, "Qualifiers");
@@ -167,48 +174,74 @@ int avs_evxml_text(void *ctx, const char *text, size_t len)
     struct avs_evxml *p = ctx;
     if (p->field == F_NONE || p->depth - p->event_at != 2)
         return 0;
-    if (p->text.len + len > AVS_EVXML_MAX_TEXT)
-        len = p->text.len < AVS_EVXML_MAX_TEXT ? AVS_EVXML_MAX_TEXT - p->text.len : 0;
-    avs_buf_append(&p->text, text, len);
-    return p->text.err;
+    size_t have = p->store.len - p->field_at;
+    if (have + len > AVS_EVXML_MAX_TEXT)
+        len = have < AVS_EVXML_MAX_TEXT ? AVS_EVXML_MAX_TEXT - have : 0;
+    avs_buf_append(&p->store, text, len);
+    return p->store.err;
 }
 
-/* The text just collected, NUL-terminated ("" when none). */
-static const char *collected(struct avs_evxml *p)
-{
-    return p->text.data && p->text.len ? p->text.data : "";
-}
-
+/* The field's text, collected at the end of store since field_at, is taken or dropped. */
 static int end_field(struct avs_evxml *p)
 {
     int ok;
+    const char *text = p->store.data ? p->store.data + p->field_at : "";
     switch (p->field) {
     case F_ID: {
-        uint32_t v = number(collected(p), 65535, &ok);
+        uint32_t v = number(text, 65535, &ok);
         if (ok && !p->cur.has_id) {
             p->cur.id = v;
             p->cur.has_id = 1;
         }
-        return 0;
+        break;
     }
-    case F_COMPUTER: return set_once(&p->cur.computer, collected(p));
-    case F_DATA: {
+    case F_COMPUTER:
+        if (p->computer_at)
+            break;
+        avs_buf_putc(&p->store, '\0');
+        p->computer_at = p->field_at + 1;
+        return p->store.err;
+    case F_DATA:
         if (p->cur.n_data == AVS_EVXML_MAX_DATA) {
             p->skipped_data++;
-            return 0;
+            break;
         }
-        char **g = realloc(p->cur.data, (p->cur.n_data + 1) * sizeof *g);
-        if (!g)
-            return AVS_ENOMEM;
-        p->cur.data = g;
-        g[p->cur.n_data] = avs_strdup(collected(p));
-        if (!g[p->cur.n_data])
-            return AVS_ENOMEM;
-        p->cur.n_data++;
-        return 0;
+        avs_buf_putc(&p->store, '\0');
+        p->data_at[p->cur.n_data++] = p->field_at;
+        return p->store.err;
+    default: return 0; /* (no text was collected) */
     }
-    default: return 0;
-    }
+    drop_field(p);
+    return 0;
+}
+
+/* CUR's string pointers set into BASE, which holds store's bytes; DATA receives n_data. */
+static void point(struct avs_evxml *p, char *base, char **data)
+{
+    struct avs_evxml_event *e = &p->cur;
+    e->provider = p->provider_at ? base + p->provider_at - 1 : NULL;
+    e->computer = p->computer_at ? base + p->computer_at - 1 : NULL;
+    e->time = p->time_at ? base + p->time_at - 1 : NULL;
+    for (size_t i = 0; i < e->n_data; i++)
+        data[i] = base + p->data_at[i];
+    e->data = e->n_data ? data : NULL;
+}
+
+/* The open event, as one allocation for p->events. */
+static int keep(struct avs_evxml *p, struct avs_evxml_event *out)
+{
+    size_t ptrs = p->cur.n_data * sizeof(char *);
+    char *block = malloc(ptrs + p->store.len + 1);
+    if (!block)
+        return AVS_ENOMEM;
+    if (p->store.len)
+        memcpy(block + ptrs, p->store.data, p->store.len);
+    block[ptrs + p->store.len] = '\0';
+    point(p, block + ptrs, (char **)(void *)block);
+    *out = p->cur;
+    out->block = block;
+    memset(&p->cur, 0, sizeof p->cur);
+    return 0;
 }
 
 int avs_evxml_end(void *ctx, const char *name)
@@ -219,8 +252,12 @@ int avs_evxml_end(void *ctx, const char *name)
     if (p->depth <= 0)
         return 0;
     if (p->event_at && p->depth == p->event_at && p->on_event) {
-        rc = p->on_event(p->on_event_ctx, &p->cur);
-        event_clear(&p->cur);
+        rc = p->store.err;
+        if (!rc) {
+            point(p, p->store.data, p->data_ptr);
+            rc = p->on_event(p->on_event_ctx, &p->cur);
+        }
+        memset(&p->cur, 0, sizeof p->cur);
         p->count++;
         p->event_at = 0;
     } else if (p->event_at && p->depth == p->event_at) {
@@ -236,15 +273,14 @@ int avs_evxml_end(void *ctx, const char *name)
                 p->cap = ncap;
             }
         }
-        if (!rc) {
-            p->events[p->count++] = p->cur;
-            memset(&p->cur, 0, sizeof p->cur);
-        }
+        if (!rc)
+            rc = p->store.err ? p->store.err : keep(p, &p->events[p->count]);
+        if (!rc)
+            p->count++;
         p->event_at = 0;
     } else if (p->event_at && p->depth - p->event_at == 2) {
-        rc = p->text.err ? p->text.err : end_field(p);
+        rc = p->store.err ? p->store.err : end_field(p);
         p->field = F_NONE;
-        clear_text(p);
     }
     p->depth--;
     return rc;

@@ -30,6 +30,8 @@ struct avs_evxml_event {
     char *time;          /* @SystemTime as written; NULL when absent */
     char **data;         /* n_data insertion strings */
     size_t n_data;
+    void *block; /* an event kept in struct avs_evxml: the one allocation that holds data[] and
+                    every string above (NULL in an event built by hand or streamed) */
 };
 
 struct avs_evxml {
@@ -41,8 +43,15 @@ struct avs_evxml {
     int event_at;                       /* depth of the open <Event>, 0 when none is open */
     char path[AVS_EVXML_MAX_DEPTH][16]; /* names of the open elements below <Event> */
     int field;                          /* the text being collected */
-    struct avs_buf text;
+    /* The open event: its numbers in cur, its strings one after another in store (each
+     * NUL-terminated), found by their offsets plus one (0: absent). One buffer reused from
+     * event to event instead of an allocation per string: a fleet's export has millions. */
     struct avs_evxml_event cur;
+    struct avs_buf store;
+    size_t provider_at, computer_at, time_at;
+    size_t field_at; /* where the text being collected starts in store */
+    size_t data_at[AVS_EVXML_MAX_DATA];
+    char *data_ptr[AVS_EVXML_MAX_DATA]; /* streaming: the event's data[], into store */
     size_t skipped_data; /* insertion strings beyond AVS_EVXML_MAX_DATA, all events */
     /* Streaming mode (avs_evxml_init_stream): each finished event goes to on_event and is
      * freed, events stays empty and count counts them, so memory does not grow with the file. */

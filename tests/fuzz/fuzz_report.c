@@ -76,14 +76,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         size_t n = d[4] % 5;
         for (size_t k = 0; k < n; k++)
             strs[k] = (char *)STRINGS[d[4 + k] % COUNT(STRINGS)];
-        struct avs_evxml_event e = {(char *)PROVIDERS[d[0] % COUNT(PROVIDERS)],
-                                    d[1] != 255,
-                                    IDS[d[1] % COUNT(IDS)],
-                                    0,
-                                    (char *)COMPUTERS[d[2] % COUNT(COMPUTERS)],
-                                    (char *)TIMES[d[3] % COUNT(TIMES)],
-                                    strs,
-                                    n};
+        struct avs_evxml_event e = {.provider = (char *)PROVIDERS[d[0] % COUNT(PROVIDERS)],
+                                    .has_id = d[1] != 255,
+                                    .id = IDS[d[1] % COUNT(IDS)],
+                                    .computer = (char *)COMPUTERS[d[2] % COUNT(COMPUTERS)],
+                                    .time = (char *)TIMES[d[3] % COUNT(TIMES)],
+                                    .data = strs,
+                                    .n_data = n};
         if (d[2] == 255)
             e.computer = NULL;
         if (avs_report_add_event(b, &e) != 0)

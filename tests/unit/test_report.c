@@ -46,7 +46,13 @@ static void ev_p(const char *provider, const char *computer, unsigned id, int se
         data[n++] = (char *)s;
     va_end(ap);
     snprintf(time, sizeof time, "2026-12-01T10:%02d:%02d.1234567Z", sec / 60, sec % 60);
-    struct avs_evxml_event e = {(char *)provider, 1, id, 0, (char *)computer, time, data, n};
+    struct avs_evxml_event e = {.provider = (char *)provider,
+                                .has_id = 1,
+                                .id = id,
+                                .computer = (char *)computer,
+                                .time = time,
+                                .data = data,
+                                .n_data = n};
     cr_assert_eq(avs_report_add_event(b, &e), 0);
 }
 #define ev(...) ev_p("AvSwap", __VA_ARGS__)
@@ -201,7 +207,8 @@ Test(report, unknown_other_and_malformed_events_are_notes)
     ev("PC1", 7777, 2, "x", NULL);
     ev("PC1", 2090, 3, "ok", NULL);
     ev_p("Microsoft-Windows-Security-Auditing", "PC9", 6000, 1, NULL);
-    struct avs_evxml_event bad = {"AvSwap", 1, 6000, 0, "PC8", "yesterday", NULL, 0};
+    struct avs_evxml_event bad = {
+        .provider = "AvSwap", .has_id = 1, .id = 6000, .computer = "PC8", .time = "yesterday"};
     cr_assert_eq(avs_report_add_event(b, &bad), 0);
     finish();
     cr_assert_eq(r->n_machines, 1, "unknown, foreign and malformed events make no machine");

@@ -385,7 +385,13 @@ static void feed(avs_report_builder *b, const char *computer, unsigned id, int m
         data[n++] = (char *)s;
     va_end(ap);
     snprintf(time, sizeof time, "2026-12-01T%02d:%02d:00.0000000Z", 10 + min / 60, min % 60);
-    struct avs_evxml_event e = {"AvSwap", 1, id, 0, (char *)computer, time, data, n};
+    struct avs_evxml_event e = {.provider = "AvSwap",
+                                .has_id = 1,
+                                .id = id,
+                                .computer = (char *)computer,
+                                .time = time,
+                                .data = data,
+                                .n_data = n};
     cr_assert_eq(avs_report_add_event(b, &e), 0);
 }
 
