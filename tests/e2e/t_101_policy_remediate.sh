@@ -3,12 +3,6 @@
 # (path, SHA-256) and the login from Group Policy, acts although Mode says audit, and records the
 # result in HKLM\SOFTWARE\AvSwap\State for management tools (docs/DEPLOY.md).
 
-# e2e_state_value PREFIX NAME: the data of State value NAME as `reg query` prints it.
-e2e_state_value() {
-    avs_wine "$1" reg query 'HKLM\SOFTWARE\AvSwap\State' /v "$2" 2>/dev/null | tr -d '\r' |
-        awk -v n="$2" '$1 == n { $1 = ""; $2 = ""; sub(/^  /, ""); print; exit }'
-}
-
 t_policy_remediate_from_policy() {
     local p r fx pkg sha cat catsha
     p=$(e2e_prefix_copy remediable policy-remediate)
