@@ -122,11 +122,7 @@ _avs_wine_stamp() { "$AVS_WINE64" --version 2>/dev/null || echo unknown; }
 avs_template() {
     local stamp tmp
     stamp=$(_avs_wine_stamp)
-    # (and its shared modules as they were booted: prefixes copied from it link to them, so one
-    # written in place would change every later prefix; such a template is booted anew)
-    if [[ -f $AVS_WINE_TEMPLATE/.avs-template && $(<"$AVS_WINE_TEMPLATE/.avs-template") == "$stamp" &&
-        -f $AVS_WINE_TEMPLATE/.avs-shared &&
-        $(<"$AVS_WINE_TEMPLATE/.avs-shared") == "$(avs_prefix_shared_sum "$AVS_WINE_TEMPLATE")" ]]; then
+    if [[ -f $AVS_WINE_TEMPLATE/.avs-template && $(<"$AVS_WINE_TEMPLATE/.avs-template") == "$stamp" ]]; then
         printf '%s\n' "$AVS_WINE_TEMPLATE"
         return 0
     fi
@@ -139,7 +135,6 @@ avs_template() {
     fi
     avs_wine_stop "$tmp"
     printf '%s\n' "$stamp" >"$tmp/.avs-template"
-    avs_prefix_shared_sum "$tmp" >"$tmp/.avs-shared"
     if [[ -e $AVS_WINE_TEMPLATE ]]; then
         rm -rf -- "$AVS_WINE_TEMPLATE.old.$$"
         mv -- "$AVS_WINE_TEMPLATE" "$AVS_WINE_TEMPLATE.old.$$" 2>/dev/null || true
@@ -152,60 +147,12 @@ avs_template() {
     printf '%s\n' "$AVS_WINE_TEMPLATE"
 }
 
-# The folders of a prefix that hold Wine's own modules: 630 of a prefix's 700 MB, that Wine
-# loads and never writes (wineboot rewrites them only for another Wine version, and the
-# template is rebuilt for one).
-AVS_PREFIX_SHARED=(drive_c/windows/system32 drive_c/windows/syswow64 drive_c/windows/winsxs)
-
-# avs_prefix_copy SRC DEST: a copy of the stopped prefix SRC. The files of AVS_PREFIX_SHARED
-# are hard links to SRC's, so that every prefix of a run shares one copy on disk and in the
-# page cache (a test copies ~100 prefixes); everything else is copied. A test never writes
-# into those folders' existing files: avs_prefix_shared_sum tells if one did.
-avs_prefix_copy() {
-    mkdir -- "$2" && chmod --reference="$1" -- "$2" && _avs_copy_but "$1" "$2" ""
-}
-
-# Copies SRC/REL into DEST/REL: the shared folders as links, the folders above them entry by
-# entry, everything else whole (one cp for each kind at each level).
-_avs_copy_but() {
-    local src=$1 dest=$2 rel=$3 e sub s kind whole=() linked=() above=()
-    for e in "$src/$rel"* "$src/$rel".[!.]*; do
-        [[ -e $e || -L $e ]] || continue
-        sub=$rel${e##*/}
-        kind=whole
-        for s in "${AVS_PREFIX_SHARED[@]}"; do
-            [[ $s == "$sub" ]] && kind=linked
-            [[ $s == "$sub"/* ]] && kind=above
-        done
-        case $kind in
-            linked) linked+=("$e") ;;
-            above) above+=("$sub") ;;
-            *) whole+=("$e") ;;
-        esac
-    done
-    ((${#whole[@]} == 0)) || cp -a -- "${whole[@]}" "$dest/$rel" || return 1
-    ((${#linked[@]} == 0)) || cp -a --link -- "${linked[@]}" "$dest/$rel" || return 1
-    for sub in "${above[@]}"; do
-        mkdir -- "$dest/$sub" && chmod --reference="$src/$sub" -- "$dest/$sub" &&
-            _avs_copy_but "$src" "$dest" "$sub/" || return 1
-    done
-}
-
-# avs_prefix_shared_sum PREFIX: one line that changes when a file of PREFIX's shared folders
-# is written in place (its size or time) or replaced.
-avs_prefix_shared_sum() {
-    local s
-    for s in "${AVS_PREFIX_SHARED[@]}"; do
-        [[ -d $1/$s ]] && find "$1/$s" -type f -printf '%P %i %s %T@\n'
-    done | sort | sha256sum | cut -d' ' -f1
-}
-
 # avs_prefix_new DEST [SRC]: a private prefix, copied from SRC (a stopped prefix).
 avs_prefix_new() {
     local dest=$1 src=${2:-}
     [[ -n $src ]] || src=$(avs_template)
     rm -rf -- "$dest"
-    avs_prefix_copy "$src" "$dest"
+    cp -a -- "$src" "$dest"
     AVS_PREFIXES+=("$dest")
 }
 

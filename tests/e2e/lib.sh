@@ -66,7 +66,7 @@ _e2e_endpoint() {
     local ep=$AVS_WORK/endpoint
     if [[ ! -f $ep/.avs-endpoint ]]; then
         rm -rf -- "$ep.tmp"
-        avs_prefix_copy "$(avs_template)" "$ep.tmp"
+        cp -a -- "$(avs_template)" "$ep.tmp"
         make_endpoint "$ep.tmp" >&2
         touch "$ep.tmp/.avs-endpoint"
         mv -T -- "$ep.tmp" "$ep"
@@ -78,22 +78,22 @@ _e2e_make() {
     local kind=$1 dest=$2
     rm -rf -- "$dest.tmp"
     case $kind in
-        full) avs_prefix_copy "$(_e2e_endpoint)" "$dest.tmp" ;;
-        clean) avs_prefix_copy "$(avs_template)" "$dest.tmp" ;;
+        full) cp -a -- "$(_e2e_endpoint)" "$dest.tmp" ;;
+        clean) cp -a -- "$(avs_template)" "$dest.tmp" ;;
         remnant)
-            avs_prefix_copy "$(avs_template)" "$dest.tmp"
+            cp -a -- "$(avs_template)" "$dest.tmp"
             make_remnant_endpoint "$dest.tmp" >&2
             ;;
         remediable)
-            avs_prefix_copy "$(avs_template)" "$dest.tmp"
+            cp -a -- "$(avs_template)" "$dest.tmp"
             make_remediable_endpoint "$dest.tmp" >&2
             ;;
         remediable-pwd)
-            avs_prefix_copy "$(avs_template)" "$dest.tmp"
+            cp -a -- "$(avs_template)" "$dest.tmp"
             make_remediable_endpoint "$dest.tmp" kes-pwd.msi >&2
             ;;
         remediable-slow)
-            avs_prefix_copy "$(avs_template)" "$dest.tmp"
+            cp -a -- "$(avs_template)" "$dest.tmp"
             make_remediable_endpoint "$dest.tmp" kes-slow.msi >&2
             : >"$dest.tmp/drive_c/Program Files (x86)/Kaspersky Lab/Kaspersky Free 21.3/slow.flag"
             : >"$dest.tmp/drive_c/Program Files/Windows Defender/slowstart.flag"
@@ -118,7 +118,7 @@ _e2e_copy_once() {
     local src=$1 dest=$2
     [[ ! -f $dest/.avs-ready ]] || return 0
     rm -rf -- "$dest.tmp"
-    avs_prefix_copy "$src" "$dest.tmp"
+    cp -a -- "$src" "$dest.tmp"
     mv -T -- "$dest.tmp" "$dest"
 }
 
@@ -135,7 +135,7 @@ e2e_prefix_copy() {
     local src dest=$AVS_WORK/own-$2
     src=$(_e2e_pristine "$1")
     rm -rf -- "$dest"
-    avs_prefix_copy "$src" "$dest"
+    cp -a -- "$src" "$dest"
     # The runner deletes it when the unit that made it ends (unless --keep): ~700 MB each,
     # deleted while other tests run rather than all at the end.
     [[ -z ${E2E_UNIT_PREFIXES:-} ]] || printf '%s\n' "$dest" >>"$E2E_UNIT_PREFIXES"

@@ -17,7 +17,7 @@ _id_prefix() {
     local dest=$AVS_WORK/pfx-identity
     if [[ ! -f $dest/.avs-ready ]]; then
         rm -rf -- "$dest.tmp"
-        avs_prefix_copy "$(avs_template)" "$dest.tmp"
+        cp -a -- "$(avs_template)" "$dest.tmp"
         # Contoso's service binary is the fixture service; its MSI brings it along.
         avs_fx_install "$dest.tmp" contoso-av.msi >&2
         [[ $(wxs_product_code contoso-av.wxs) == "$E2E_ID_CONTOSO_CODE" ]] ||

@@ -33,7 +33,7 @@ t_secrets_quoted_password_killed_mid_removal() {
     _secrets_fixture
     p=$AVS_WORK/own-secrets
     avs_prefix_remove "$p" 2>/dev/null || rm -rf -- "$p"
-    avs_prefix_copy "$(avs_template)" "$p"
+    cp -a -- "$(avs_template)" "$p"
     make_remediable_endpoint "$p" kes-pwdq.msi >&2
     kes=$(wxs_product_code kes.wxs)
     logs=$p/drive_c/ProgramData/AvSwap/logs
