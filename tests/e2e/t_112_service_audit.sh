@@ -25,6 +25,13 @@ t_service_audit_bad_policy() {
             and (.[] | select(.id == 6021) | .strings[0]) == "3"
             and ([.[] | select(.id == 2010)] | length) == 3
             and all(.[]; .id < 3000 or .id >= 6000)'
+    # The auditor's report of the service's events: audit, the three products remaining.
+    e2e_events_xml "$trace" WS-AUDIT 1764583200 >"$E2E_RES/svc-audit.xml"
+    eq "$(e2e_report_state "$E2E_RES/svc-audit-report" "$E2E_RES/svc-audit.xml" WS-AUDIT)" audit \
+        "the report's state of the audit run"
+    jqe "audit: three products remaining: $(jq -c .by_product "$E2E_RES/svc-audit-report.out")" \
+        "$E2E_RES/svc-audit-report.out" \
+        '.totals.remaining == 1 and (.by_product | length) == 3 and all(.by_product[]; .remaining == 1)'
     eq "$(e2e_state_value "$p" LastOutcome)" audit "State LastOutcome"
     eq "$(e2e_state_value "$p" Findings)" 0x3 "State Findings"
     eq "$(e2e_state_value "$p" Compliant)" 0x0 "State Compliant"

@@ -86,7 +86,7 @@ _msi_value() { _evl_value "$@"; }
 # The products registered with AvSwap's UpgradeCode: their Uninstall keys' DisplayName AvSwap.
 _msi_products() {
     local k
-    avs_wine "$1" reg query "$_MSI_UNINSTALL" 2>/dev/null | tr -d '\r' | grep -o -E '\{[0-9A-Fa-f-]{36}\}$' |
+    e2e_reg_query "$1" "$_MSI_UNINSTALL" 2>/dev/null | tr -d '\r' | grep -o -E '\{[0-9A-Fa-f-]{36}\}$' |
         while read -r k; do
             [[ $(_msi_value "$1" "$_MSI_UNINSTALL\\$k" DisplayName) == 'REG_SZ AvSwap' ]] && printf '%s\n' "$k"
         done | sort -u

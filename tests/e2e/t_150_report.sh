@@ -8,18 +8,6 @@
 # what its last run said and its evidence chain is the real one: the record seqs of runs 2-4
 # with the records the engine writes without an event between them.
 
-# shellcheck source=../../scripts/lib/evxml.sh
-. "$AVS_REPO/scripts/lib/evxml.sh"
-
-# report_xml TRACE COMPUTER EPOCH: the export of one run's events as COMPUTER, its events
-# stamped from EPOCH (seconds) on, a millisecond apart (evxml.sh reads the time with date).
-report_xml() {
-    local trace=$1 computer=$2 epoch=$3
-    date() { printf '%s\n' "$epoch"; }
-    avs_events_xml "$trace" "$computer"
-    unset -f date
-}
-
 # The five runs, once for the file (cached in $E2E_RES/report-run-N.err).
 report_runs() {
     [[ -f $E2E_RES/report-runs.done ]] && return 0
@@ -61,15 +49,8 @@ report_runs() {
 report_machine() {
     local name=$1 k=$2 epoch=${3:-1764583200} n
     for ((n = 1; n <= k; n++)); do
-        report_xml "$E2E_RES/report-run-$n.err" "$name" $((epoch + 600 * n))
+        e2e_events_xml "$E2E_RES/report-run-$n.err" "$name" $((epoch + 600 * n))
     done
-}
-
-# report_run BASE ARGS...: avswap report in a fresh prefix (it reads only the files named).
-report_run() {
-    local base=$1
-    shift
-    e2e_run "$base" "$(e2e_prefix clean)" report "$@"
 }
 
 t_report_fleet_from_real_runs() {
@@ -90,7 +71,7 @@ t_report_fleet_from_real_runs() {
 
     r=$E2E_RES/report-fleet-json
     rm -f -- "$csv" "$E2E_RES/report-fleet.html"
-    report_run "$r" "$(avs_winpath "$fleet")" "$(avs_winpath "$E2E_RES/report-u16.xml")" \
+    e2e_report "$r" "$(avs_winpath "$fleet")" "$(avs_winpath "$E2E_RES/report-u16.xml")" \
         --expected "$(avs_winpath "$E2E_RES/report-expected.txt")" --csv "$(avs_winpath "$csv")" \
         --html "$(avs_winpath "$E2E_RES/report-fleet.html")" --json
     expect_code "$r" 0
@@ -132,7 +113,7 @@ t_report_fleet_from_real_runs() {
 
     # The text an auditor reads.
     r=$E2E_RES/report-fleet-text
-    report_run "$r" "$(avs_winpath "$fleet")" --expected "$(avs_winpath "$E2E_RES/report-expected.txt")"
+    e2e_report "$r" "$(avs_winpath "$fleet")" --expected "$(avs_winpath "$E2E_RES/report-expected.txt")"
     expect_code "$r" 0
     tr -d '\r' <"$r.out" | grep -q 'Remediated: *2$' || fail "text totals: $(head -c 1200 "$r.out")"
     tr -d '\r' <"$r.out" | grep -q '^  WS-BLOCK: blocked' || fail "text: no WS-BLOCK line: $(head -c 1500 "$r.out")"
@@ -147,7 +128,7 @@ t_report_bad_input_leaves_nothing() {
     rm -f -- "$csv"
     r=$E2E_RES/report-bad
     rm -f -- "$E2E_RES/report-bad.html"
-    report_run "$r" "$(avs_winpath "$E2E_RES/report-whole.xml")" "$(avs_winpath "$cut")" --csv "$(avs_winpath "$csv")" \
+    e2e_report "$r" "$(avs_winpath "$E2E_RES/report-whole.xml")" "$(avs_winpath "$cut")" --csv "$(avs_winpath "$csv")" \
         --html "$(avs_winpath "$E2E_RES/report-bad.html")"
     expect_code "$r" 1603
     grep -q -E 'report-cut\.xml:[0-9]+:[0-9]+: ' "$r.err" || fail "the error does not name the file and line:column: $(head -c 500 "$r.err")"
@@ -158,16 +139,16 @@ t_report_bad_input_leaves_nothing() {
     # Not XML at all, and no such file: the same exit, no totals.
     printf 'hello\n' >"$E2E_RES/report-text.xml"
     r=$E2E_RES/report-notxml
-    report_run "$r" "$(avs_winpath "$E2E_RES/report-text.xml")"
+    e2e_report "$r" "$(avs_winpath "$E2E_RES/report-text.xml")"
     expect_code "$r" 1603
     r=$E2E_RES/report-missing
-    report_run "$r" "$(avs_winpath "$E2E_RES/report-no-such.xml")"
+    e2e_report "$r" "$(avs_winpath "$E2E_RES/report-no-such.xml")"
     expect_code "$r" 1603
     r=$E2E_RES/report-usage
-    report_run "$r" --csv
+    e2e_report "$r" --csv
     expect_code "$r" 2
     r=$E2E_RES/report-none
-    report_run "$r" --json
+    e2e_report "$r" --json
     expect_code "$r" 2
 }
 e2e_test report-bad-input-leaves-nothing t_report_bad_input_leaves_nothing
@@ -178,12 +159,12 @@ t_report_hostile_names_and_evidence_export() {
     # Names a user on a machine controls (the computer name, a product's DisplayName).
     {
         report_machine "=cmd|' /C calc'!A0" 1
-        report_xml "$E2E_RES/report-run-1.err" "@WS-AT" 1764590000 |
+        e2e_events_xml "$E2E_RES/report-run-1.err" "@WS-AT" 1764590000 |
             sed 's/Kaspersky Endpoint Security/+SUM(A1)\&lt;script\&gt;alert(1)\&lt;\/script\&gt;/'
     } >"$x"
     r=$E2E_RES/report-hostile
     rm -f -- "$csv"
-    report_run "$r" "$(avs_winpath "$x")" --csv "$(avs_winpath "$csv")"
+    e2e_report "$r" "$(avs_winpath "$x")" --csv "$(avs_winpath "$csv")"
     expect_code "$r" 0
     grep -q "^\"'=cmd|' /C calc'!A0\",not-compliant," "$csv" || fail "CSV: =cmd not neutralised: $(cat "$csv")"
     grep -q "^\"'@WS-AT\",not-compliant,\"'+SUM(A1)<script>alert(1)</script> " "$csv" ||
@@ -194,7 +175,7 @@ t_report_hostile_names_and_evidence_export() {
 
     # The machine's `avswap evidence export`, read as an input beside its events.
     r=$E2E_RES/report-evidence
-    report_run "$r" "$(avs_winpath "$E2E_RES/report-evidence.jsonl.gz")" --json
+    e2e_report "$r" "$(avs_winpath "$E2E_RES/report-evidence.jsonl.gz")" --json
     expect_code "$r" 0
     jqe "evidence export: $(head -c 800 "$r.out")" "$r.out" \
         '.inputs[0].kind == "evidence-export" and (.machines | length) == 1
@@ -203,7 +184,7 @@ t_report_hostile_names_and_evidence_export() {
     # A damaged export is a bad input.
     head -c 200 "$E2E_RES/report-evidence.jsonl.gz" >"$E2E_RES/report-evidence-cut.gz"
     r=$E2E_RES/report-evidence-cut
-    report_run "$r" "$(avs_winpath "$E2E_RES/report-evidence-cut.gz")"
+    e2e_report "$r" "$(avs_winpath "$E2E_RES/report-evidence-cut.gz")"
     expect_code "$r" 1603
     grep -q 'cut short' "$r.err" || fail "damaged export: $(head -c 300 "$r.err")"
 }

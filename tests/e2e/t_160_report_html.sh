@@ -6,17 +6,7 @@
 # clean a day later (remediated), and one whose computer name and a product name carry markup
 # a user of that machine could have set.
 
-# shellcheck source=../../scripts/lib/evxml.sh
-. "$AVS_REPO/scripts/lib/evxml.sh"
 e2e_independent
-
-# html_xml TRACE COMPUTER EPOCH: one scan's events as COMPUTER, stamped from EPOCH (seconds).
-html_xml() {
-    local trace=$1 computer=$2 epoch=$3
-    date() { printf '%s\n' "$epoch"; }
-    avs_events_xml "$trace" "$computer"
-    unset -f date
-}
 
 t_report_html_page_in_chromium() {
     local full clean x=$E2E_RES/report-html.xml page=$E2E_RES/report-html.html r
@@ -30,11 +20,11 @@ t_report_html_page_in_chromium() {
     expect_code "$full" 10
     expect_code "$clean" 0
     {
-        html_xml "$full.err" WS-FOUND 1764583200
-        html_xml "$full.err" WS-FIXED 1764583200
-        html_xml "$clean.err" WS-FIXED 1764669600
+        e2e_events_xml "$full.err" WS-FOUND 1764583200
+        e2e_events_xml "$full.err" WS-FIXED 1764583200
+        e2e_events_xml "$clean.err" WS-FIXED 1764669600
         # Escaped in the XML as wevtutil escapes it; the report reads it back as markup.
-        html_xml "$full.err" "<script>document.title='pwned'</script>" 1764590000 |
+        e2e_events_xml "$full.err" "<script>document.title='pwned'</script>" 1764590000 |
             sed 's/<Data>Kaspersky/<Data>\&lt;img src=x onerror="document.title=1"\&gt;Kaspersky/'
     } >"$x"
     grep -q 'onerror=' "$x" || fail "no product name to make hostile in the full scan's events"

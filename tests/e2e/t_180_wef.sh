@@ -7,8 +7,6 @@
 # evaluated over that export (tests/docs/check_wef.py --select), select exactly the events
 # docs/AUDIT.md says they do, and the newest outcome is the remediation's.
 
-# shellcheck source=../../scripts/lib/evxml.sh
-. "$AVS_REPO/scripts/lib/evxml.sh"
 
 t_wef_queries_select_real_runs() {
     local p r fx good bad host xml sel ev n

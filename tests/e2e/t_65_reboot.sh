@@ -30,6 +30,12 @@ t_reboot_3010_then_resume() {
     jqe "first run: 4003 for ksde (3010), 6001 last: $(jq -c '[.[].id]' "$r.eventsa")" "$r.eventsa" \
         'any(.[]; .id == 4003 and .strings[1] == $v and .strings[4] == "3010") and .[-1].id == 6001' \
         --arg v "$E2E_KSDE"
+    # The auditor's report of this run's events: reboot pending, KSDE removed but not gone yet.
+    e2e_events_xml "$E2E_RES/reboot-1.err" WS-REBOOT 1764583200 >"$E2E_RES/reboot-1.xml"
+    eq "$(e2e_report_state "$E2E_RES/reboot-report-1" "$E2E_RES/reboot-1.xml" WS-REBOOT)" \
+        reboot-pending "the report's state after the 3010 run"
+    jqe "the report counts WS-REBOOT as remaining: $(jq -c .totals "$E2E_RES/reboot-report-1.out")" \
+        "$E2E_RES/reboot-report-1.out" '.totals.remaining == 1 and .totals.remediated == 0'
     r=$E2E_RES/reboot-status
     e2e_run "$r" "$p" status --json
     expect_code "$r" 0
@@ -70,6 +76,19 @@ t_reboot_3010_then_resume() {
         '([.[].run_id] | unique == [$id]) and any(.[]; .step == "reboot" and .phase == "begin")
             and any(.[]; .step == "reboot" and .phase == "end")' --arg id "$run_id"
     eq "$(e2e_kfree_runs "$p")" 1 "Kaspersky Free uninstaller runs"
+    # The report of all three runs: compliant, one run, its evidence chain whole across the
+    # restart.
+    {
+        cat "$E2E_RES/reboot-1.xml"
+        e2e_events_xml "$E2E_RES/reboot-2.err" WS-REBOOT 1764583800
+        e2e_events_xml "$E2E_RES/reboot-3.err" WS-REBOOT 1764587400
+    } >"$E2E_RES/reboot-all.xml"
+    eq "$(e2e_report_state "$E2E_RES/reboot-report-all" "$E2E_RES/reboot-all.xml" WS-REBOOT)" \
+        compliant "the report's state after the restart"
+    jqe "one run, chain consistent, remediated: $(jq -c '.machines[0] | {run_ids, evidence}' "$E2E_RES/reboot-report-all.out")" \
+        "$E2E_RES/reboot-report-all.out" \
+        '.totals.remediated == 1 and (.machines[0].run_ids == [$id]) and .machines[0].evidence.chain == "consistent"' \
+        --arg id "$run_id"
     e2e_expect_service "$p" WinDefend RUNNING
     r=$E2E_RES/reboot-scan
     e2e_scan_now "$r" "$p"

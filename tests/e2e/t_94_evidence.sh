@@ -13,8 +13,6 @@
 # file as owned by the Unix user: the unit tests (tests/unit/test_evidence.c) show it with the
 # fakes, and docs/SECURITY.md has the procedure on Windows.
 
-# shellcheck source=../../scripts/lib/evxml.sh
-. "$AVS_REPO/scripts/lib/evxml.sh"
 
 # e2e_rechain IN OUT DEL STRIP [KEYHEX]: IN without line DEL (0: none), every seq renumbered
 # and every prev recomputed, as anyone can do with the public chain; STRIP=1 also removes the

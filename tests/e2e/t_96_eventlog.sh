@@ -11,7 +11,7 @@ _EVL_MSG='C:\Program Files\AvSwap\avswapmsg.dll'
 
 # _evl_value PREFIX KEY NAME: "TYPE DATA" of a registry value as reg query prints it, or "".
 _evl_value() {
-    avs_wine "$1" reg query "$2" /v "$3" </dev/null | tr -d '\r' |
+    e2e_reg_query "$1" "$2" /v "$3" | tr -d '\r' |
         sed -n -E "s/^ +$3 +(REG_[A-Z_]+) +(.*)$/\1 \2/p"
 }
 
