@@ -470,10 +470,11 @@ e2e_state_value() {
 }
 
 # e2e_reg_query PREFIX ARGS...: `reg query ARGS` in PREFIX, its output on stdout and its
-# messages (a value that is not there says so) in the test's log. A reg.exe that printed
-# nothing at all, neither the value nor why not, did not get to run: seen on the loaded 2-core
-# CI machine (a value read right after three others in the same key came back empty, with no
-# message and the value there). It is asked again, up to three times, and the log says so.
+# messages (a value that is not there says so) in the test's log. reg.exe printing nothing at
+# all, neither the value nor why not, was seen three times on the loaded 2-core machine (a value
+# that was there, read right after others of the same key; the cause was not found, and 60
+# reads in a row under load did not show it again). Such a read is asked again, up to three
+# times, and the log says so: a value that is really missing still comes back missing.
 e2e_reg_query() {
     local prefix=$1 out n rc=0
     shift
