@@ -43,8 +43,8 @@ class Browser:
             os.dup2(r_cmd, 3)
             os.dup2(w_out, 4)
 
-        # --disable-dev-shm-usage: shared memory in the profile's temp folder, not /dev/shm,
-        # which a CI container may lack or keep tiny (Chromium then dies at start).
+        # --disable-dev-shm-usage: shared memory in the temp folder, not in /dev/shm, which a
+        # container may keep small.
         args = [chromium_path(), "--headless", "--remote-debugging-pipe", "--no-sandbox",
                 "--disable-gpu", "--disable-dev-shm-usage", "--disable-crash-reporter",
                 "--no-first-run", "--no-default-browser-check",
