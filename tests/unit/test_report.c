@@ -10,6 +10,7 @@
 #include "fake_fs.h"
 #include "jsonread.h"
 #include "report.h"
+#include "reportfix.h"
 #include "report_int.h"
 
 #define RUN "0f8e4c2a-1b3d-4e5f-8a7b-0c1d2e3f4a5b"
@@ -38,22 +39,11 @@ TestSuite(report, .init = setup, .fini = teardown);
 static void ev_p(const char *provider, const char *computer, unsigned id, int sec, ...)
 {
     char time[64];
-    char *data[16];
-    size_t n = 0;
     va_list ap;
-    va_start(ap, sec);
-    for (const char *s; n < 16 && (s = va_arg(ap, const char *)) != NULL;)
-        data[n++] = (char *)s;
-    va_end(ap);
     snprintf(time, sizeof time, "2026-12-01T10:%02d:%02d.1234567Z", sec / 60, sec % 60);
-    struct avs_evxml_event e = {.provider = (char *)provider,
-                                .has_id = 1,
-                                .id = id,
-                                .computer = (char *)computer,
-                                .time = time,
-                                .data = data,
-                                .n_data = n};
-    cr_assert_eq(avs_report_add_event(b, &e), 0);
+    va_start(ap, sec);
+    reportfix_vfeed(b, provider, computer, id, time, ap);
+    va_end(ap);
 }
 #define ev(...) ev_p("AvSwap", __VA_ARGS__)
 

@@ -10,6 +10,7 @@
 
 #include "html.h"
 #include "report.h"
+#include "reportfix.h"
 #include "sha256.h"
 
 extern const char avs_report_html_css[];
@@ -377,22 +378,11 @@ Test(report_html, a_report_without_findings)
 static void feed(avs_report_builder *b, const char *computer, unsigned id, int min, ...)
 {
     char time[64];
-    char *data[16];
-    size_t n = 0;
     va_list ap;
-    va_start(ap, min);
-    for (const char *s; n < 16 && (s = va_arg(ap, const char *)) != NULL;)
-        data[n++] = (char *)s;
-    va_end(ap);
     snprintf(time, sizeof time, "2026-12-01T%02d:%02d:00.0000000Z", 10 + min / 60, min % 60);
-    struct avs_evxml_event e = {.provider = "AvSwap",
-                                .has_id = 1,
-                                .id = id,
-                                .computer = (char *)computer,
-                                .time = time,
-                                .data = data,
-                                .n_data = n};
-    cr_assert_eq(avs_report_add_event(b, &e), 0);
+    va_start(ap, min);
+    reportfix_vfeed(b, "AvSwap", computer, id, time, ap);
+    va_end(ap);
 }
 
 /* The charts of a report the aggregation made (every state, a remediated machine, a silent
